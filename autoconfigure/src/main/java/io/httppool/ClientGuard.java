@@ -1,0 +1,105 @@
+package io.httppool;
+
+import java.io.IOException;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * Refuses requests once the client shuts down and turns Reactor Netty's pool errors into
+ * {@link HttpPoolExhaustedException}. Installed first on both the {@code WebClient} and
+ * the {@code RestClient} of a client; on the happy path it costs one volatile read.
+ */
+final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
+
+	// Reactor Netty shades reactor-pool: match by simple name, not by internal type
+	private static final String PENDING_LIMIT = "PoolAcquirePendingLimitException";
+
+	private static final String ACQUIRE_TIMEOUT = "PoolAcquireTimeoutException";
+
+	private final HttpPoolClientSettings settings;
+
+	private volatile boolean shuttingDown;
+
+	ClientGuard(HttpPoolClientSettings settings) {
+		this.settings = settings;
+	}
+
+	void shutdown() {
+		this.shuttingDown = true;
+	}
+
+	boolean isShuttingDown() {
+		return this.shuttingDown;
+	}
+
+	private @Nullable HttpPoolShutdownException rejectIfShuttingDown() {
+		return this.shuttingDown ? new HttpPoolShutdownException(this.settings.name()) : null;
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		HttpPoolShutdownException rejected = rejectIfShuttingDown();
+		if (rejected != null) {
+			return Mono.error(rejected);
+		}
+		return next.exchange(request).onErrorMap(this::isPoolError, this::translate);
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		HttpPoolShutdownException rejected = rejectIfShuttingDown();
+		if (rejected != null) {
+			throw rejected;
+		}
+		try {
+			return execution.execute(request, body);
+		}
+		catch (IOException ex) {
+			if (isPoolError(ex)) {
+				throw translate(ex);
+			}
+			throw ex;
+		}
+	}
+
+	private boolean isPoolError(Throwable ex) {
+		return poolCause(ex) != null;
+	}
+
+	private HttpPoolExhaustedException translate(Throwable ex) {
+		Throwable cause = poolCause(ex);
+		HttpPoolClientSettings.Pool pool = this.settings.pool();
+		boolean queueFull = cause != null && PENDING_LIMIT.equals(cause.getClass().getSimpleName());
+		String detail = queueFull
+				? "all connections are busy and " + pool.pendingAcquireMaxCount()
+						+ " requests already wait (pending-acquire-max-count)"
+				: "no connection became free within " + pool.pendingAcquireTimeout() + " (pending-acquire-timeout)";
+		return new HttpPoolExhaustedException(this.settings.name(), queueFull,
+				detail + "; max-connections=" + pool.maxConnections(), ex);
+	}
+
+	static @Nullable Throwable poolCause(Throwable ex) {
+		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+			String name = candidate.getClass().getSimpleName();
+			if (PENDING_LIMIT.equals(name) || ACQUIRE_TIMEOUT.equals(name)) {
+				return candidate;
+			}
+			if (candidate.getCause() == candidate) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.httppool;
+
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * One named client: its dedicated connection pool, the Reactor Netty {@link HttpClient}
+ * on that pool, and the {@link WebClient} and {@link RestClient} that share it.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public final class HttpPoolClient {
+
+	private final HttpPoolClientSettings settings;
+
+	private final ConnectionProvider connectionProvider;
+
+	private final HttpClient httpClient;
+
+	private final WebClient webClient;
+
+	private final RestClient restClient;
+
+	private final PoolStateTracker tracker;
+
+	private final ClientGuard guard;
+
+	HttpPoolClient(HttpPoolClientSettings settings, ConnectionProvider connectionProvider, HttpClient httpClient,
+			WebClient webClient, RestClient restClient, PoolStateTracker tracker, ClientGuard guard) {
+		this.guard = guard;
+		this.settings = settings;
+		this.connectionProvider = connectionProvider;
+		this.httpClient = httpClient;
+		this.webClient = webClient;
+		this.restClient = restClient;
+		this.tracker = tracker;
+	}
+
+	/**
+	 * Return the client name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.settings.name();
+	}
+
+	/**
+	 * Return the effective settings.
+	 * @return the settings
+	 */
+	public HttpPoolClientSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return the dedicated connection pool, named after the client.
+	 * @return the connection provider
+	 */
+	public ConnectionProvider connectionProvider() {
+		return this.connectionProvider;
+	}
+
+	/**
+	 * Return the Reactor Netty client both the {@code WebClient} and the
+	 * {@code RestClient} run on.
+	 * @return the HTTP client
+	 */
+	public HttpClient httpClient() {
+		return this.httpClient;
+	}
+
+	/**
+	 * Return the {@code WebClient} of this client (bean {@code <name>WebClient}).
+	 * @return the web client
+	 */
+	public WebClient webClient() {
+		return this.webClient;
+	}
+
+	/**
+	 * Return the {@code RestClient} of this client (bean {@code <name>RestClient}).
+	 * @return the rest client
+	 */
+	public RestClient restClient() {
+		return this.restClient;
+	}
+
+	/**
+	 * Read the pool's live state. Cheap, local and non-blocking.
+	 * @return the current state
+	 */
+	public HttpPoolState state() {
+		return this.tracker.snapshot(this.settings);
+	}
+
+	/**
+	 * Whether the client has begun to shut down and refuses new requests.
+	 * @return whether the client is shutting down
+	 */
+	public boolean isShuttingDown() {
+		return this.guard.isShuttingDown();
+	}
+
+	/**
+	 * Refuse new requests, then close the pool once in-flight requests have released
+	 * their connections, or after {@code timeout}.
+	 * @param timeout how long in-flight requests may take to finish
+	 * @return a {@code Mono} that completes when the pool is closed
+	 */
+	public Mono<Void> shutdown(Duration timeout) {
+		this.guard.shutdown();
+		return this.connectionProvider.disposeLater().timeout(timeout, Mono.empty()).onErrorComplete();
+	}
+
+	ClientGuard guard() {
+		return this.guard;
+	}
+
+	@Override
+	public String toString() {
+		return "HttpPoolClient[" + this.settings.name() + "]";
+	}
+
+}

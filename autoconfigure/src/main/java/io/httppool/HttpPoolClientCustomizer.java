@@ -1,0 +1,48 @@
+package io.httppool;
+
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Callback to adjust a named client in code, beyond what {@code http.pool.*} properties
+ * offer. Every customizer bean is called once per client at startup, in
+ * {@link org.springframework.core.Ordered order}; nothing runs per request.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public interface HttpPoolClientCustomizer {
+
+	/**
+	 * Adjust the Reactor Netty client that both the {@code WebClient} and the
+	 * {@code RestClient} of the client run on.
+	 * @param settings the client's effective settings
+	 * @param httpClient the client built from the settings
+	 * @return the client to use, usually {@code httpClient} with more configuration
+	 */
+	default HttpClient customizeHttpClient(HttpPoolClientSettings settings, HttpClient httpClient) {
+		return httpClient;
+	}
+
+	/**
+	 * Adjust the {@code WebClient} builder of the client (filters, codecs, headers).
+	 * @param settings the client's effective settings
+	 * @param builder the builder, already holding the base URL, default headers and
+	 * connector
+	 */
+	default void customizeWebClient(HttpPoolClientSettings settings, WebClient.Builder builder) {
+	}
+
+	/**
+	 * Adjust the {@code RestClient} builder of the client (interceptors, converters,
+	 * headers).
+	 * @param settings the client's effective settings
+	 * @param builder the builder, already holding the base URL, default headers and
+	 * request factory
+	 */
+	default void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	}
+
+}

@@ -1,0 +1,258 @@
+package io.httppool;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Effective, validated settings of one named client: {@code http.pool.defaults} with
+ * {@code http.pool.clients.<name>} layered on top. Immutable; {@link #toString()} masks
+ * secrets.
+ *
+ * @param name the client name, also the pool name and the Resilience4j instance name
+ * @param baseUrl absolute {@code http} or {@code https} URL every relative request
+ * resolves against, or {@code null} for none
+ * @param defaultHeaders headers sent with every request, in configuration order
+ * @param protocol the protocol to speak
+ * @param pool connection pool settings
+ * @param http2 HTTP/2 settings
+ * @param timeouts transport timeouts
+ * @param ssl TLS settings
+ * @param proxy proxy settings, or {@code null} for a direct connection
+ * @param compression whether to ask for compressed responses
+ * @param followRedirects whether to follow redirects
+ * @param wiretap whether to log every byte at DEBUG (headers included: development only)
+ * @param health health thresholds
+ * @param retry retry settings
+ * @param circuitBreaker circuit breaker settings
+ * @param bulkhead bulkhead settings
+ * @param timeout total deadline across all attempts and backoffs, or {@code null} for
+ * none
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<String, String> defaultHeaders,
+		HttpPoolProtocol protocol, Pool pool, Http2 http2, Timeouts timeouts, Ssl ssl, @Nullable Proxy proxy,
+		boolean compression, boolean followRedirects, boolean wiretap, Health health, Retry retry,
+		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout) {
+
+	private static final List<String> SENSITIVE_HEADER_PARTS = List.of("authorization", "cookie", "key", "token",
+			"secret", "password", "credential", "signature", "session");
+
+	private static final String MASK = "******";
+
+	public HttpPoolClientSettings {
+		defaultHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(defaultHeaders));
+	}
+
+	/**
+	 * Whether this client speaks HTTP/2 (negotiated or with prior knowledge). With
+	 * {@link HttpPoolProtocol#AUTO} that is the case for {@code https} base URLs only.
+	 * @return whether the pool holds HTTP/2 connections
+	 */
+	public boolean isHttp2() {
+		return switch (this.protocol) {
+			case H2, H2C -> true;
+			case HTTP1 -> false;
+			case AUTO -> this.baseUrl != null && "https".equalsIgnoreCase(this.baseUrl.getScheme());
+		};
+	}
+
+	/**
+	 * Default headers with the values of sensitive ones (authorization, cookies, keys,
+	 * tokens, secrets) replaced by a mask, for logs and endpoints.
+	 * @return the masked headers
+	 */
+	public Map<String, String> maskedDefaultHeaders() {
+		Map<String, String> masked = new LinkedHashMap<>();
+		this.defaultHeaders.forEach((header, value) -> masked.put(header, isSensitiveHeader(header) ? MASK : value));
+		return masked;
+	}
+
+	/**
+	 * Whether the value of the given header is a secret that must never be logged or
+	 * shown.
+	 * @param headerName the header name, in any case
+	 * @return whether the header is sensitive
+	 */
+	public static boolean isSensitiveHeader(String headerName) {
+		String lower = headerName.toLowerCase(java.util.Locale.ROOT);
+		return SENSITIVE_HEADER_PARTS.stream().anyMatch(lower::contains);
+	}
+
+	@Override
+	public String toString() {
+		return "HttpPoolClientSettings[name=" + this.name + ", baseUrl=" + this.baseUrl + ", defaultHeaders="
+				+ maskedDefaultHeaders() + ", protocol=" + this.protocol + ", pool=" + this.pool + ", http2="
+				+ this.http2 + ", timeouts=" + this.timeouts + ", ssl=" + this.ssl + ", proxy=" + this.proxy
+				+ ", compression=" + this.compression + ", followRedirects=" + this.followRedirects + ", wiretap="
+				+ this.wiretap + ", health=" + this.health + ", retry=" + this.retry + ", circuitBreaker="
+				+ this.circuitBreaker + ", bulkhead=" + this.bulkhead + ", timeout=" + this.timeout + "]";
+	}
+
+	/**
+	 * Connection pool settings.
+	 *
+	 * @param maxConnections maximum connections to one remote address
+	 * @param pendingAcquireMaxCount maximum requests waiting for a connection (HTTP/1.1)
+	 * or a stream (HTTP/2); beyond it a request fails at once
+	 * @param pendingAcquireTimeout how long a request may wait for a connection or a
+	 * stream
+	 * @param maxIdleTime how long a connection may stay idle before it is closed
+	 * @param maxLifeTime how long a connection may live before it is closed once idle
+	 * @param evictionInterval how often idle and expired connections are closed in the
+	 * background
+	 * @param leasingStrategy order in which idle connections are handed out
+	 */
+	public record Pool(int maxConnections, int pendingAcquireMaxCount, Duration pendingAcquireTimeout,
+			Duration maxIdleTime, Duration maxLifeTime, Duration evictionInterval,
+			HttpPoolLeasingStrategy leasingStrategy) {
+
+	}
+
+	/**
+	 * HTTP/2 settings.
+	 *
+	 * @param maxConcurrentStreams maximum streams the client opens on one connection (the
+	 * server's SETTINGS_MAX_CONCURRENT_STREAMS still applies when lower)
+	 * @param minConnections connections the pool keeps before it multiplexes
+	 * @param pingInterval how long to wait for a PING acknowledgement on a connection
+	 * idle for {@code max-idle-time} before closing it, or {@code null} to close idle
+	 * connections without a PING
+	 */
+	public record Http2(int maxConcurrentStreams, int minConnections, @Nullable Duration pingInterval) {
+
+	}
+
+	/**
+	 * Transport timeouts.
+	 *
+	 * @param connectTimeout maximum time to establish a TCP connection
+	 * @param responseTimeout maximum time between network reads once a request is sent,
+	 * until its response completes
+	 * @param readTimeout maximum time without reading while a response body streams, or
+	 * {@code null} for none beyond the response timeout
+	 * @param writeTimeout maximum time a write may take while a request is sent, or
+	 * {@code null} for none
+	 */
+	public record Timeouts(Duration connectTimeout, Duration responseTimeout, @Nullable Duration readTimeout,
+			@Nullable Duration writeTimeout) {
+
+	}
+
+	/**
+	 * TLS settings.
+	 *
+	 * @param bundle name of the Spring Boot SSL bundle with the trust material (and key
+	 * material for mutual TLS), or {@code null} for the JDK's trust store
+	 * @param trustAll whether to trust any server certificate (internal endpoints only)
+	 */
+	public record Ssl(@Nullable String bundle, boolean trustAll) {
+
+	}
+
+	/**
+	 * Proxy settings. {@link #toString()} masks the password.
+	 *
+	 * @param type proxy type
+	 * @param host proxy host
+	 * @param port proxy port
+	 * @param nonProxyHosts regular expression of hosts reached directly, or {@code null}
+	 * @param username user name, or {@code null}
+	 * @param password password, or {@code null}
+	 */
+	public record Proxy(ProxyType type, String host, int port, @Nullable String nonProxyHosts,
+			@Nullable String username, @Nullable String password) {
+
+		@Override
+		public String toString() {
+			return "Proxy[type=" + this.type + ", host=" + this.host + ", port=" + this.port + ", nonProxyHosts="
+					+ this.nonProxyHosts + ", username=" + this.username + ", password="
+					+ ((this.password != null) ? MASK : null) + "]";
+		}
+
+	}
+
+	/**
+	 * Proxy type.
+	 */
+	public enum ProxyType {
+
+		/**
+		 * HTTP CONNECT proxy.
+		 */
+		HTTP,
+
+		/**
+		 * SOCKS4 proxy.
+		 */
+		SOCKS4,
+
+		/**
+		 * SOCKS5 proxy.
+		 */
+		SOCKS5
+
+	}
+
+	/**
+	 * Health thresholds on pool utilization (0..1).
+	 *
+	 * @param degradedThreshold utilization from which the pool reports DEGRADED
+	 * @param unhealthyThreshold utilization from which the pool reports DOWN
+	 */
+	public record Health(double degradedThreshold, double unhealthyThreshold) {
+
+	}
+
+	/**
+	 * Retry settings.
+	 *
+	 * @param enabled whether failed attempts are retried
+	 * @param maxAttempts maximum attempts, the first one included
+	 * @param initialBackoff wait before the first retry
+	 * @param multiplier factor applied to the wait after each retry
+	 * @param maxBackoff longest wait between attempts, {@code Retry-After} included
+	 * @param jitter random spread applied to each wait, from 0 (none) to 1 (0 to twice
+	 * the wait)
+	 * @param onStatuses response statuses that are retried
+	 * @param budget retries allowed on top of first attempts over a sliding window, as a
+	 * fraction of first attempts
+	 */
+	public record Retry(boolean enabled, int maxAttempts, Duration initialBackoff, double multiplier,
+			Duration maxBackoff, double jitter, Set<Integer> onStatuses, double budget) {
+
+		public Retry {
+			onStatuses = Set.copyOf(onStatuses);
+		}
+
+	}
+
+	/**
+	 * Circuit breaker settings.
+	 *
+	 * @param enabled whether the circuit breaker guards calls
+	 * @param consecutiveFailures consecutive failures that open the breaker
+	 * @param openDuration how long the breaker stays open before it lets probes through
+	 * @param halfOpenCalls probe calls permitted while half-open
+	 */
+	public record CircuitBreaker(boolean enabled, int consecutiveFailures, Duration openDuration, int halfOpenCalls) {
+
+	}
+
+	/**
+	 * Bulkhead settings.
+	 *
+	 * @param maxConcurrentCalls maximum concurrent calls, or {@code null} for no bulkhead
+	 */
+	public record Bulkhead(@Nullable Integer maxConcurrentCalls) {
+
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.httppool.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.httppool.HttpPoolClientCustomizer;
+import io.httppool.HttpPoolClientFactory;
+import io.httppool.HttpPoolClientSettings;
+import io.httppool.HttpPoolClients;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of named, pooled HTTP clients: one {@link HttpPoolClients} registry,
+ * and for every {@code http.pool.clients.<name>} a {@code <name>WebClient} and a
+ * {@code <name>RestClient} bean qualified with {@code @Qualifier("<name>")}.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { WebClientAutoConfiguration.class, SslAutoConfiguration.class },
+		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnClass({ WebClient.class, HttpClient.class })
+@EnableConfigurationProperties(HttpPoolProperties.class)
+@Import({ HttpPoolClientBeansRegistrar.class, HttpPoolServiceGroupsConfiguration.class })
+public final class HttpPoolAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpPoolClientFactory httpPoolClientFactory(HttpPoolProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<WebClient.Builder> webClientBuilders, ObjectProvider<RestClient.Builder> restClientBuilders,
+			ObjectProvider<HttpPoolClientCustomizer> customizers) {
+		Duration shutdownTimeout = properties.getShutdownTimeout();
+		if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+			throw new InvalidHttpPoolPropertyException(HttpPoolProperties.PREFIX + ".shutdown-timeout", shutdownTimeout,
+					"zero or a positive duration");
+		}
+		LoopResources loops = LoopResources.create("http-pool", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
+		return new HttpPoolClientFactory(loops, sslBundles.getIfAvailable(),
+				() -> webClientBuilders.getIfAvailable(WebClient::builder),
+				() -> restClientBuilders.getIfAvailable(RestClient::builder), customizers.orderedStream().toList(),
+				shutdownTimeout);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpPoolClients httpPoolClients(Environment environment, ObjectProvider<SslBundles> sslBundles,
+			HttpPoolClientFactory factory) {
+		HttpPoolSettingsMapper mapper = new HttpPoolSettingsMapper(environment, sslBundles.getIfAvailable());
+		List<HttpPoolClientSettings> settings = mapper.map(HttpPoolSettingsMapper.clientNames(environment));
+		return new HttpPoolClients(settings.stream().map(factory::create).toList(), factory.loopResources());
+	}
+
+	@Bean
+	HttpPoolLifecycle httpPoolLifecycle(HttpPoolClients clients, HttpPoolProperties properties) {
+		return new HttpPoolLifecycle(clients, properties.getShutdownTimeout());
+	}
+
+}
