@@ -16,8 +16,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
  * Refuses requests once the client shuts down and turns Reactor Netty's pool errors into
- * {@link HttpPoolExhaustedException}. Installed first on both the {@code WebClient} and
- * the {@code RestClient} of a client; on the happy path it costs one volatile read.
+ * {@link HttpPoolExhaustedException}. Installed innermost, next to the network, on both
+ * the {@code WebClient} and the {@code RestClient} of a client; on the happy path it
+ * costs one volatile read.
  */
 final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
 

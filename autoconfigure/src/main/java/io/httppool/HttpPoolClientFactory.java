@@ -256,10 +256,7 @@ public final class HttpPoolClientFactory {
 
 	private void configure(HttpPoolClientSettings settings, HttpClient httpClient, ClientGuard guard,
 			WebClient.Builder builder) {
-		builder.clientConnector(new ReactorClientHttpConnector(httpClient)).filters((filters) -> {
-			filters.remove(guard);
-			filters.add(0, guard);
-		});
+		builder.clientConnector(new ReactorClientHttpConnector(httpClient));
 		if (settings.baseUrl() != null) {
 			builder.baseUrl(settings.baseUrl().toString());
 		}
@@ -267,16 +264,18 @@ public final class HttpPoolClientFactory {
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			customizer.customizeWebClient(settings, builder);
 		}
+		// innermost, next to the network: retries and breakers see typed pool errors
+		builder.filters((filters) -> {
+			filters.remove(guard);
+			filters.add(guard);
+		});
 	}
 
 	private void configure(HttpPoolClientSettings settings, HttpClient httpClient, ClientGuard guard,
 			RestClient.Builder builder) {
 		ReactorClientHttpRequestFactory requestFactory = new ReactorClientHttpRequestFactory(httpClient);
 		requestFactory.setReadTimeout(settings.timeouts().responseTimeout());
-		builder.requestFactory(requestFactory).requestInterceptors((interceptors) -> {
-			interceptors.remove(guard);
-			interceptors.add(0, guard);
-		});
+		builder.requestFactory(requestFactory);
 		if (settings.baseUrl() != null) {
 			builder.baseUrl(settings.baseUrl().toString());
 		}
@@ -284,6 +283,11 @@ public final class HttpPoolClientFactory {
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			customizer.customizeRestClient(settings, builder);
 		}
+		// innermost, next to the network: retries and breakers see typed pool errors
+		builder.requestInterceptors((interceptors) -> {
+			interceptors.remove(guard);
+			interceptors.add(guard);
+		});
 	}
 
 }
