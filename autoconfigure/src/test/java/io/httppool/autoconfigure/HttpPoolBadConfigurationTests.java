@@ -1,0 +1,117 @@
+package io.httppool.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Bad configuration stops the application with a message that names the full key, the
+ * value and what is allowed, rendered as Spring Boot's "Description / Action" block.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HttpPoolBadConfigurationTests {
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					http.pool.clients.stt.max-connections           | 0     | http.pool.clients.stt.max-connections must be at least 1 but was 0
+					http.pool.clients.stt.max-connections           | -4    | http.pool.clients.stt.max-connections must be at least 1 but was -4
+					http.pool.defaults.max-connections              | 0     | http.pool.defaults.max-connections must be at least 1 but was 0
+					http.pool.clients.stt.pending-acquire-max-count | 0     | http.pool.clients.stt.pending-acquire-max-count must be at least 1 but was 0
+					http.pool.clients.stt.http2.max-concurrent-streams | 0  | http.pool.clients.stt.http2.max-concurrent-streams must be at least 1 but was 0
+					http.pool.clients.stt.max-idle-time             | 0s    | http.pool.clients.stt.max-idle-time must be a positive duration but was PT0S
+					http.pool.clients.stt.connect-timeout           | -1s   | http.pool.clients.stt.connect-timeout must be a positive duration but was PT-1S
+					http.pool.clients.stt.pending-acquire-timeout   | 45s   | http.pool.clients.stt.pending-acquire-timeout must be at most response-timeout (PT30S)
+					http.pool.clients.stt.base-url                  | /v1   | http.pool.clients.stt.base-url must be an absolute http:// or https:// URL with a host but was /v1
+					http.pool.clients.stt.base-url                  | ftp://files.example.com | http.pool.clients.stt.base-url must be an absolute http:// or https:// URL with a host but was ftp://files.example.com
+					http.pool.clients.stt.ssl.bundle                | nope  | http.pool.clients.stt.ssl.bundle must be the name of a bundle under spring.ssl.bundle
+					http.pool.clients.stt.health.degraded-threshold | 0.95  | http.pool.clients.stt.health.degraded-threshold must be below health.unhealthy-threshold (0.9) but was 0.95
+					http.pool.clients.stt.retry.jitter              | 2     | http.pool.clients.stt.retry.jitter must be from 0.0 to 1.0 but was 2.0
+					http.pool.shutdown-timeout                      | -1s   | http.pool.shutdown-timeout must be zero or a positive duration but was PT-1S
+					""")
+	void whenValueIsInvalidThenStartupFailsNamingTheKey(String key, String value, String message,
+			CapturedOutput output) {
+		String baseUrl = key.endsWith("base-url") ? "http.pool.shutdown-timeout=30s"
+				: "http.pool.clients.stt.base-url=https://stt.example.com";
+		assertStartupFails(output, message, baseUrl, key + "=" + value);
+		assertThat(output).contains("Action:").contains("Update your application's configuration: set " + key);
+	}
+
+	@Test
+	void whenH2cMeetsHttpsBaseUrlThenStartupFails(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.protocol must be h2 or auto for the https base-url https://stt.example.com",
+				"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.protocol=h2c");
+	}
+
+	@Test
+	void whenHeaderValueHasLineBreakThenStartupFailsWithoutShowingSecrets(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.default-headers.Authorization must be a header value without CR or LF but was (a hidden value)",
+				"http.pool.clients.stt.base-url=https://stt.example.com",
+				"http.pool.clients.stt.default-headers.Authorization=Bearer sk-secret\r\nX-Injected: yes");
+		assertThat(output).doesNotContain("sk-secret");
+	}
+
+	@Test
+	void whenPlainHeaderValueHasLineBreakThenMessageShowsItEscaped(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.default-headers.X-Tenant must be a header value without CR or LF but was acme\\r\\nX-Injected: yes",
+				"http.pool.clients.stt.base-url=https://stt.example.com",
+				"http.pool.clients.stt.default-headers.X-Tenant=acme\r\nX-Injected: yes");
+	}
+
+	@Test
+	void whenProtocolIsUnknownThenStartupFailsListingTheAllowedValues(CapturedOutput output) {
+		assertStartupFails(output, "http.pool.clients.stt.protocol",
+				"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.protocol=h3");
+		assertThat(output).contains("h3").contains("AUTO").contains("H2C").contains("HTTP1");
+	}
+
+	@Test
+	void whenClientNameHasIllegalCharactersThenStartupFails(CapturedOutput output) {
+		assertStartupFails(output, "must be a client name of letters, digits, '-' and '_'",
+				"http.pool.clients.[my client].base-url=https://stt.example.com");
+	}
+
+	private static void assertStartupFails(CapturedOutput output, String expectedMessage, String... properties) {
+		SpringApplication application = new SpringApplication(Config.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		List<String> args = new ArrayList<>();
+		for (String property : properties) {
+			args.add("--" + property);
+		}
+		args.add("--spring.main.banner-mode=off");
+		assertThatException().isThrownBy(() -> {
+			try (ConfigurableApplicationContext context = application.run(args.toArray(String[]::new))) {
+				// started: the assertion below fails
+			}
+		});
+		assertThat(output).contains("APPLICATION FAILED TO START").contains(expectedMessage);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ HttpPoolAutoConfiguration.class, WebClientAutoConfiguration.class,
+			SslAutoConfiguration.class })
+	static class Config {
+
+	}
+
+}
