@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
@@ -20,6 +21,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.transport.ProxyProvider;
+import reactor.netty.transport.logging.AdvancedByteBufFormat;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -39,6 +41,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 public final class HttpPoolClientFactory {
 
 	private static final Log logger = LogFactory.getLog(HttpPoolClientFactory.class);
+
+	private static final String HTTP2_FRAME_LOGGER = "reactor.netty.http.client.h2";
 
 	private final LoopResources loopResources;
 
@@ -87,6 +91,7 @@ public final class HttpPoolClientFactory {
 	 * @return the client
 	 */
 	public HttpPoolClient create(HttpPoolClientSettings settings) {
+		warnIfFrameLoggerShowsSecrets(settings);
 		PoolStateTracker tracker = new PoolStateTracker();
 		ConnectionProvider provider = connectionProvider(settings, tracker);
 		HttpClient httpClient = httpClient(settings, provider, tracker);
@@ -122,6 +127,19 @@ public final class HttpPoolClientFactory {
 	 */
 	public void configure(HttpPoolClient client, RestClient.Builder builder) {
 		configure(client.settings(), client.httpClient(), client.guard(), builder);
+	}
+
+	private static void warnIfFrameLoggerShowsSecrets(HttpPoolClientSettings settings) {
+		boolean secrets = settings.defaultHeaders()
+			.keySet()
+			.stream()
+			.anyMatch(HttpPoolClientSettings::isSensitiveHeader);
+		if (secrets && (settings.isHttp2() || settings.baseUrl() == null)
+				&& LogFactory.getLog(HTTP2_FRAME_LOGGER).isDebugEnabled()) {
+			logger.warn("HTTP pool client '" + settings.name() + "' sends secret default headers over HTTP/2 while "
+					+ HTTP2_FRAME_LOGGER + " logs at DEBUG: Reactor Netty's frame logger prints header frames,"
+					+ " so raise that logger to INFO outside development");
+		}
 	}
 
 	private ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker) {
@@ -165,7 +183,9 @@ public final class HttpPoolClientFactory {
 			.doOnChannelInit((observer, channel, remoteAddress) -> tracker.connectionOpened())
 			.doOnRequest((request, connection) -> tracker.requestSent());
 		if (settings.wiretap()) {
-			client = client.wiretap(true);
+			// events and sizes only: a dump of the bytes would log secret headers
+			client = client.wiretap("reactor.netty.http.client.HttpClient." + settings.name(), LogLevel.DEBUG,
+					AdvancedByteBufFormat.SIMPLE);
 		}
 		if (timeouts.writeTimeout() != null) {
 			long millis = timeouts.writeTimeout().toMillis();

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param proxy proxy settings, or {@code null} for a direct connection
  * @param compression whether to ask for compressed responses
  * @param followRedirects whether to follow redirects
- * @param wiretap whether to log every byte at DEBUG (headers included: development only)
+ * @param wiretap whether to log connection events and sizes at DEBUG (never the bytes)
  * @param health health thresholds
  * @param retry retry settings
  * @param circuitBreaker circuit breaker settings

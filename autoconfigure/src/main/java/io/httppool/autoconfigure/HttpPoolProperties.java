@@ -200,8 +200,9 @@ public class HttpPoolProperties {
 		private boolean followRedirects;
 
 		/**
-		 * Whether to log every byte sent and received at DEBUG under reactor.netty,
-		 * headers included. Development only.
+		 * Whether to log connection events (connect, TLS, reads and writes with their
+		 * sizes) at DEBUG under reactor.netty.http.client.HttpClient.<name>. Bytes are
+		 * never dumped, so headers and bodies stay out of the logs.
 		 */
 		private boolean wiretap;
 

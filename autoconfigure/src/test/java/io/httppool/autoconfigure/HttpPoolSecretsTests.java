@@ -1,0 +1,109 @@
+package io.httppool.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.httppool.HttpPoolClients;
+import io.httppool.test.HttpPoolTestContexts;
+import io.httppool.test.TestUpstream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Secrets in default headers and proxy settings are sent but never logged or shown;
+ * trusting every certificate is loud.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HttpPoolSecretsTests {
+
+	private static final String SECRET = "sk-live-7f3a9c";
+
+	@ParameterizedTest(name = "{0}, wiretap={1}")
+	@CsvSource({ "h2c, false", "http1, false", "http1, true" })
+	void whenAuthorizationHeaderIsConfiguredThenServerGetsItButDebugLogsNeverShowIt(String protocol, boolean wiretap,
+			CapturedOutput output) {
+		AtomicReference<String> received = new AtomicReference<>();
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel("reactor.netty", LogLevel.DEBUG);
+		// Reactor Netty's HTTP/2 frame logger prints header frames: it warns at startup
+		logging.setLogLevel("reactor.netty.http.client.h2", LogLevel.INFO);
+		logging.setLogLevel("io.httppool", LogLevel.DEBUG);
+		try (TestUpstream upstream = TestUpstream
+			.speaking(protocol.equals("h2c") ? HttpProtocol.H2C : HttpProtocol.HTTP11)
+			.handler((request, response) -> {
+				received.set(request.requestHeaders().get("Authorization"));
+				return response.sendString(Mono.just("ok"));
+			})
+			.start()) {
+			HttpPoolTestContexts.core()
+				.withPropertyValues("http.pool.clients.stt.base-url=" + upstream.baseUrl(),
+						"http.pool.clients.stt.protocol=" + protocol, "http.pool.clients.stt.wiretap=" + wiretap,
+						"http.pool.clients.stt.default-headers.Authorization=Bearer " + SECRET,
+						"http.pool.clients.stt.proxy.host=proxy.internal", "http.pool.clients.stt.proxy.port=3128",
+						"http.pool.clients.stt.proxy.non-proxy-hosts=127\\.0\\.0\\.1|localhost",
+						"http.pool.clients.stt.proxy.username=svc", "http.pool.clients.stt.proxy.password=" + SECRET)
+				.run((context) -> {
+					WebClient client = context.getBean("sttWebClient", WebClient.class);
+					assertThat(client.get().uri("/x").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10)))
+						.isEqualTo("ok");
+					String settings = context.getBean(HttpPoolClients.class).get("stt").settings().toString();
+					System.out.println(settings);
+					assertThat(settings).contains("Authorization=******").contains("password=******");
+				});
+		}
+		finally {
+			logging.setLogLevel("reactor.netty", null);
+			logging.setLogLevel("reactor.netty.http.client.h2", null);
+			logging.setLogLevel("io.httppool", null);
+		}
+		assertThat(received.get()).isEqualTo("Bearer " + SECRET);
+		assertThat(output).contains("DEBUG").doesNotContain(SECRET);
+		if (wiretap) {
+			assertThat(output).contains("HttpClient.stt");
+		}
+	}
+
+	@Test
+	void whenHttp2FrameLoggerWouldPrintSecretHeadersThenStartupWarnsNamingTheClient(CapturedOutput output) {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel("reactor.netty.http.client.h2", LogLevel.DEBUG);
+		try {
+			HttpPoolTestContexts.core()
+				.withPropertyValues("http.pool.clients.stt.base-url=https://stt.example.com",
+						"http.pool.clients.stt.default-headers.Authorization=Bearer " + SECRET)
+				.run((context) -> assertThat(context).hasNotFailed());
+		}
+		finally {
+			logging.setLogLevel("reactor.netty.http.client.h2", null);
+		}
+		assertThat(output).contains("WARN")
+			.contains("HTTP pool client 'stt'")
+			.contains("reactor.netty.http.client.h2")
+			.doesNotContain(SECRET);
+	}
+
+	@Test
+	void whenTrustAllIsEnabledThenWarningNamesTheClient(CapturedOutput output) {
+		HttpPoolTestContexts.core()
+			.withPropertyValues("http.pool.clients.internal.base-url=https://internal.example.com",
+					"http.pool.clients.internal.ssl.trust-all=true",
+					"http.pool.clients.public.base-url=https://public.example.com")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("WARN")
+			.contains("HTTP pool client 'internal' trusts every server certificate (ssl.trust-all=true)")
+			.doesNotContain("client 'public' trusts");
+	}
+
+}
