@@ -1,0 +1,43 @@
+package io.httppool.autoconfigure;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every {@code http.pool.*} property has IDE help in the generated metadata and a row in
+ * the README's property table.
+ */
+class HttpPoolPropertiesDocumentationTests {
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyPropertyHasADescriptionAndAppearsInTheReadme() throws Exception {
+		Map<String, Object> metadata;
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			metadata = JsonMapper.builder().build().readValue(in, Map.class);
+		}
+		List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
+		String readme = Files.readString(Path.of("..", "README.md"));
+		assertThat(properties).hasSizeGreaterThan(40).allSatisfy((property) -> {
+			String name = (String) property.get("name");
+			String description = (String) property.get("description");
+			assertThat(description).as("description of %s", name).isNotBlank().doesNotStartWith("The ");
+			if ("java.lang.Boolean".equals(property.get("type"))) {
+				assertThat(description).as("description of %s", name).startsWith("Whether");
+			}
+			String key = name.startsWith("http.pool.defaults.") ? name.substring("http.pool.defaults.".length()) : name;
+			if (!name.equals("http.pool.clients")) {
+				assertThat(readme).as("README row for %s", name).contains("`" + key);
+			}
+		});
+	}
+
+}
