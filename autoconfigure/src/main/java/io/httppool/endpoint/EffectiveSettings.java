@@ -57,8 +57,10 @@ final class EffectiveSettings {
 		result.put("follow-redirects", settings.followRedirects());
 		result.put("wiretap", settings.wiretap());
 		put(result, "proxy", (settings.proxy() != null) ? proxy(settings.proxy()) : null);
-		result.put("health", Map.of("degraded-threshold", settings.health().degradedThreshold(), "unhealthy-threshold",
-				settings.health().unhealthyThreshold()));
+		Map<String, Object> health = new LinkedHashMap<>();
+		health.put("degraded-threshold", settings.health().degradedThreshold());
+		health.put("unhealthy-threshold", settings.health().unhealthyThreshold());
+		result.put("health", health);
 		result.put("retry", retry(settings.retry()));
 		result.put("circuit-breaker", circuitBreaker(settings.circuitBreaker()));
 		Map<String, Object> bulkhead = new LinkedHashMap<>();
