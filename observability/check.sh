@@ -252,10 +252,12 @@ PY
 		break
 	fi
 	if ((SECONDS >= deadline)); then
-		if grep -q "^$metric" "$work/scrape.txt"; then
+		curl -fsS -o "$work/scrape.txt" "$app_url/actuator/prometheus" 2>/dev/null || true
+		if grep -Eq "^$metric[{ ]" "$work/scrape.txt"; then
 			hint="the app publishes $metric but Prometheus has no series matching $query"
 		else
-			hint="the app's /actuator/prometheus has no $metric at all"
+			similar="$(grep -Eo "^${metric%_*}_[a-zA-Z0-9_]*" "$work/scrape.txt" | sort -u | head -n 10 | tr '\n' ' ')"
+			hint="the app's /actuator/prometheus has no $metric at all${similar:+ (similar names: $similar)}"
 		fi
 		targets="$(curl -fsS "$prometheus_url/api/v1/targets" 2>/dev/null | python3 -c '
 import json, sys
