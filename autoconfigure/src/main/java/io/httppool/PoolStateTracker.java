@@ -1,7 +1,9 @@
 package io.httppool;
 
 import java.net.SocketAddress;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,7 +18,7 @@ import reactor.netty.resources.ConnectionProvider;
  */
 final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 
-	private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
+	private final Map<PoolKey, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
 
 	private final LongAdder connectionsOpened = new LongAdder();
 
@@ -25,16 +27,12 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 	@Override
 	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
 			ConnectionPoolMetrics metrics) {
-		this.pools.put(key(id, remoteAddress), metrics);
+		this.pools.put(new PoolKey(poolName, id, remoteAddress), metrics);
 	}
 
 	@Override
 	public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
-		this.pools.remove(key(id, remoteAddress));
-	}
-
-	private static String key(String id, SocketAddress remoteAddress) {
-		return id + '|' + remoteAddress;
+		this.pools.remove(new PoolKey(poolName, id, remoteAddress));
 	}
 
 	void connectionOpened() {
@@ -50,7 +48,20 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 		int idle = 0;
 		int pending = 0;
 		int streams = 0;
-		for (ConnectionPoolMetrics metrics : this.pools.values()) {
+		// For HTTP/2 Reactor Netty registers two pools under the same id and address: the
+		// streams pool ("http2.<name>"), which knows streams and waiting requests, and
+		// the TCP pool it borrows connections from ("<name>"). Read the first only.
+		Set<String> http2Pools = new HashSet<>();
+		this.pools.forEach((key, metrics) -> {
+			if (metrics instanceof HttpConnectionPoolMetrics) {
+				http2Pools.add(key.idAndAddress());
+			}
+		});
+		for (Map.Entry<PoolKey, ConnectionPoolMetrics> entry : this.pools.entrySet()) {
+			ConnectionPoolMetrics metrics = entry.getValue();
+			if (!(metrics instanceof HttpConnectionPoolMetrics) && http2Pools.contains(entry.getKey().idAndAddress())) {
+				continue;
+			}
 			int allocated = metrics.allocatedSize();
 			int idleSize = metrics.idleSize();
 			idle += idleSize;
@@ -64,6 +75,14 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 		return new HttpPoolState(settings.name(), http2, active, idle, pending, settings.pool().maxConnections(),
 				streams, http2 ? settings.http2().maxConcurrentStreams() : 1, this.connectionsOpened.sum(),
 				this.requests.sum());
+	}
+
+	private record PoolKey(String poolName, String id, SocketAddress remoteAddress) {
+
+		String idAndAddress() {
+			return this.id + '|' + this.remoteAddress;
+		}
+
 	}
 
 }
