@@ -47,6 +47,9 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 
 	private static final String MASK = "******";
 
+	private static final java.util.regex.Pattern USER_INFO_PASSWORD = java.util.regex.Pattern
+		.compile("(//[^/@:]*:)[^/@]*@");
+
 	public HttpPoolClientSettings {
 		defaultHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(defaultHeaders));
 	}
@@ -86,9 +89,20 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 		return SENSITIVE_HEADER_PARTS.stream().anyMatch(lower::contains);
 	}
 
+	/**
+	 * Mask the password of the user info of a URL ({@code https://user:******@host}), for
+	 * logs and messages.
+	 * @param url the URL as configured, possibly invalid
+	 * @return the URL without its password
+	 */
+	public static String maskUserInfo(String url) {
+		return USER_INFO_PASSWORD.matcher(url).replaceFirst("$1" + MASK + "@");
+	}
+
 	@Override
 	public String toString() {
-		return "HttpPoolClientSettings[name=" + this.name + ", baseUrl=" + this.baseUrl + ", defaultHeaders="
+		return "HttpPoolClientSettings[name=" + this.name + ", baseUrl="
+				+ ((this.baseUrl != null) ? maskUserInfo(this.baseUrl.toString()) : null) + ", defaultHeaders="
 				+ maskedDefaultHeaders() + ", protocol=" + this.protocol + ", pool=" + this.pool + ", http2="
 				+ this.http2 + ", timeouts=" + this.timeouts + ", ssl=" + this.ssl + ", proxy=" + this.proxy
 				+ ", compression=" + this.compression + ", followRedirects=" + this.followRedirects + ", wiretap="

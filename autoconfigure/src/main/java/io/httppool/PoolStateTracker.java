@@ -1,9 +1,7 @@
 package io.httppool;
 
 import java.net.SocketAddress;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,7 +16,12 @@ import reactor.netty.resources.ConnectionProvider;
  */
 final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 
-	private final Map<PoolKey, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
+	// For HTTP/2 Reactor Netty registers two pools under the same id and address: the
+	// streams pool ("http2.<name>"), which knows streams and waiting requests, and the
+	// TCP pool it borrows connections from ("<name>"). HTTP/1.1 has the TCP pool only.
+	private final Map<PoolKey, ConnectionPoolMetrics> connectionPools = new ConcurrentHashMap<>();
+
+	private final Map<PoolKey, HttpConnectionPoolMetrics> streamPools = new ConcurrentHashMap<>();
 
 	private final LongAdder connectionsOpened = new LongAdder();
 
@@ -27,12 +30,24 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 	@Override
 	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
 			ConnectionPoolMetrics metrics) {
-		this.pools.put(new PoolKey(poolName, id, remoteAddress), metrics);
+		PoolKey key = new PoolKey(id, remoteAddress);
+		if (metrics instanceof HttpConnectionPoolMetrics streams) {
+			this.streamPools.put(key, streams);
+		}
+		else {
+			this.connectionPools.put(key, metrics);
+		}
 	}
 
 	@Override
 	public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
-		this.pools.remove(new PoolKey(poolName, id, remoteAddress));
+		PoolKey key = new PoolKey(id, remoteAddress);
+		if (poolName.startsWith("http2.")) {
+			this.streamPools.remove(key);
+		}
+		else {
+			this.connectionPools.remove(key);
+		}
 	}
 
 	void connectionOpened() {
@@ -44,44 +59,38 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 	}
 
 	HttpPoolState snapshot(HttpPoolClientSettings settings) {
+		int maxStreams = settings.isHttp2() ? settings.http2().maxConcurrentStreams() : 1;
 		int active = 0;
 		int idle = 0;
 		int pending = 0;
 		int streams = 0;
-		// For HTTP/2 Reactor Netty registers two pools under the same id and address: the
-		// streams pool ("http2.<name>"), which knows streams and waiting requests, and
-		// the TCP pool it borrows connections from ("<name>"). Read the first only.
-		Set<String> http2Pools = new HashSet<>();
-		this.pools.forEach((key, metrics) -> {
-			if (metrics instanceof HttpConnectionPoolMetrics) {
-				http2Pools.add(key.idAndAddress());
+		for (Map.Entry<PoolKey, ConnectionPoolMetrics> entry : this.connectionPools.entrySet()) {
+			ConnectionPoolMetrics connections = entry.getValue();
+			HttpConnectionPoolMetrics streamPool = this.streamPools.get(entry.getKey());
+			pending += connections.pendingAcquireSize();
+			if (streamPool == null) {
+				idle += connections.idleSize();
+				active += Math.max(0, connections.allocatedSize() - connections.idleSize());
 			}
-		});
-		for (Map.Entry<PoolKey, ConnectionPoolMetrics> entry : this.pools.entrySet()) {
-			ConnectionPoolMetrics metrics = entry.getValue();
-			if (!(metrics instanceof HttpConnectionPoolMetrics) && http2Pools.contains(entry.getKey().idAndAddress())) {
-				continue;
-			}
-			int allocated = metrics.allocatedSize();
-			int idleSize = metrics.idleSize();
-			idle += idleSize;
-			active += Math.max(0, allocated - idleSize);
-			pending += metrics.pendingAcquireSize();
-			if (metrics instanceof HttpConnectionPoolMetrics http2Metrics) {
-				streams += http2Metrics.activeStreamSize();
+			else {
+				// Reactor Netty does not tell how streams spread over connections: count
+				// the
+				// fewest connections that can carry the active streams
+				int open = connections.allocatedSize();
+				int inFlight = streamPool.activeStreamSize();
+				int busy = (inFlight > 0) ? Math.min(open, Math.max(1, (inFlight + maxStreams - 1) / maxStreams)) : 0;
+				active += busy;
+				idle += open - busy;
+				streams += inFlight;
+				pending += streamPool.pendingAcquireSize();
 			}
 		}
-		boolean http2 = settings.isHttp2();
-		return new HttpPoolState(settings.name(), http2, active, idle, pending, settings.pool().maxConnections(),
-				streams, http2 ? settings.http2().maxConcurrentStreams() : 1, this.connectionsOpened.sum(),
+		return new HttpPoolState(settings.name(), settings.isHttp2(), active, idle, pending,
+				settings.pool().maxConnections(), streams, maxStreams, this.connectionsOpened.sum(),
 				this.requests.sum());
 	}
 
-	private record PoolKey(String poolName, String id, SocketAddress remoteAddress) {
-
-		String idAndAddress() {
-			return this.id + '|' + this.remoteAddress;
-		}
+	private record PoolKey(String id, SocketAddress remoteAddress) {
 
 	}
 

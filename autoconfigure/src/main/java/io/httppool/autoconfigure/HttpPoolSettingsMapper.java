@@ -178,17 +178,18 @@ public final class HttpPoolSettingsMapper {
 			return null;
 		}
 		String allowed = "an absolute http:// or https:// URL with a host";
+		String shown = HttpPoolClientSettings.maskUserInfo(baseUrl);
 		try {
 			URI uri = new URI(baseUrl);
 			String scheme = uri.getScheme();
 			if (!uri.isAbsolute() || uri.getHost() == null
 					|| !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-				throw check.invalid("base-url", baseUrl, allowed);
+				throw check.invalid("base-url", shown, allowed);
 			}
 			return uri;
 		}
 		catch (URISyntaxException ex) {
-			throw check.invalid("base-url", baseUrl, allowed);
+			throw check.invalid("base-url", shown, allowed);
 		}
 	}
 
@@ -198,12 +199,12 @@ public final class HttpPoolSettingsMapper {
 		}
 		boolean https = "https".equalsIgnoreCase(baseUrl.getScheme());
 		if (protocol == HttpPoolProtocol.H2C && https) {
-			throw check.invalid("protocol", "h2c",
-					"h2 or auto for the https base-url " + baseUrl + " (h2c is HTTP/2 over clear text)");
+			throw check.invalid("protocol", "h2c", "h2 or auto for the https base-url "
+					+ HttpPoolClientSettings.maskUserInfo(baseUrl.toString()) + " (h2c is HTTP/2 over clear text)");
 		}
 		if (protocol == HttpPoolProtocol.H2 && !https) {
-			throw check.invalid("protocol", "h2",
-					"h2c, http1 or auto for the http base-url " + baseUrl + " (h2 is HTTP/2 over TLS)");
+			throw check.invalid("protocol", "h2", "h2c, http1 or auto for the http base-url "
+					+ HttpPoolClientSettings.maskUserInfo(baseUrl.toString()) + " (h2 is HTTP/2 over TLS)");
 		}
 	}
 

@@ -55,6 +55,14 @@ class HttpPoolBadConfigurationTests {
 	}
 
 	@Test
+	void whenBaseUrlWithPasswordIsInvalidThenMessageHidesThePassword(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.base-url must be an absolute http:// or https:// URL with a host but was ftp://svc:******@files.example.com",
+				"http.pool.clients.stt.base-url=ftp://svc:hunter2@files.example.com");
+		assertThat(output).doesNotContain("hunter2");
+	}
+
+	@Test
 	void whenH2cMeetsHttpsBaseUrlThenStartupFails(CapturedOutput output) {
 		assertStartupFails(output,
 				"http.pool.clients.stt.protocol must be h2 or auto for the https base-url https://stt.example.com",
