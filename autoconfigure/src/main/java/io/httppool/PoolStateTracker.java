@@ -25,16 +25,18 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 	@Override
 	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
 			ConnectionPoolMetrics metrics) {
-		this.pools.put(key(id, remoteAddress), metrics);
+		this.pools.put(key(poolName, id, remoteAddress), metrics);
 	}
 
 	@Override
 	public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
-		this.pools.remove(key(id, remoteAddress));
+		this.pools.remove(key(poolName, id, remoteAddress));
 	}
 
-	private static String key(String id, SocketAddress remoteAddress) {
-		return id + '|' + remoteAddress;
+	// an HTTP/2 client registers two pools with the same id and address: the stream pool
+	// ("http2.<name>") and the TCP connection pool beneath it ("<name>")
+	private static String key(String poolName, String id, SocketAddress remoteAddress) {
+		return poolName + '|' + id + '|' + remoteAddress;
 	}
 
 	void connectionOpened() {
@@ -51,14 +53,16 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 		int pending = 0;
 		int streams = 0;
 		for (ConnectionPoolMetrics metrics : this.pools.values()) {
+			pending += metrics.pendingAcquireSize();
+			if (metrics instanceof HttpConnectionPoolMetrics http2Metrics) {
+				// the stream pool: its connections are the TCP pool's, counted there
+				streams += http2Metrics.activeStreamSize();
+				continue;
+			}
 			int allocated = metrics.allocatedSize();
 			int idleSize = metrics.idleSize();
 			idle += idleSize;
 			active += Math.max(0, allocated - idleSize);
-			pending += metrics.pendingAcquireSize();
-			if (metrics instanceof HttpConnectionPoolMetrics http2Metrics) {
-				streams += http2Metrics.activeStreamSize();
-			}
 		}
 		boolean http2 = settings.isHttp2();
 		return new HttpPoolState(settings.name(), http2, active, idle, pending, settings.pool().maxConnections(),
