@@ -57,6 +57,14 @@ class HttpPoolHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void whenNoClientIsConfiguredThenHttpPoolsIsEmpty() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
+					HttpPoolHealthContributorAutoConfiguration.class))
+			.run((context) -> assertThat(names(context.getBean(CompositeHealthContributor.class))).isEmpty());
+	}
+
+	@Test
 	void whenResilience4jHasABreakerOfTheClientsNameThenItsStateIsADetail() {
 		this.runner.withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults).run((context) -> {
 			assertThat(context).hasSingleBean(CircuitBreakerStates.class);
