@@ -3,6 +3,7 @@ package io.httppool;
 import java.time.Duration;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -31,6 +32,8 @@ public final class HttpPoolClient {
 	private final PoolStateTracker tracker;
 
 	private final ClientGuard guard;
+
+	private final Sinks.Empty<Void> disposed = Sinks.empty();
 
 	HttpPoolClient(HttpPoolClientSettings settings, ConnectionProvider connectionProvider, HttpClient httpClient,
 			WebClient webClient, RestClient restClient, PoolStateTracker tracker, ClientGuard guard) {
@@ -116,7 +119,19 @@ public final class HttpPoolClient {
 	 */
 	public Mono<Void> shutdown(Duration timeout) {
 		this.guard.shutdown();
-		return this.connectionProvider.disposeLater().timeout(timeout, Mono.empty()).onErrorComplete();
+		return this.connectionProvider.disposeLater()
+			.timeout(timeout, Mono.empty())
+			.onErrorComplete()
+			.doFinally((signal) -> this.disposed.tryEmitEmpty());
+	}
+
+	/**
+	 * Return a {@code Mono} that completes once {@link #shutdown(Duration)} has closed
+	 * the pool (or given up waiting), for example to remove the client's meters.
+	 * @return a {@code Mono} that completes when the client is disposed
+	 */
+	public Mono<Void> onDispose() {
+		return this.disposed.asMono();
 	}
 
 	ClientGuard guard() {

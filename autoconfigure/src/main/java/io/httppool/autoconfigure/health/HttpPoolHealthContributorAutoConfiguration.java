@@ -1,0 +1,84 @@
+package io.httppool.autoconfigure.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.httppool.HttpPoolClient;
+import io.httppool.HttpPoolClients;
+import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.health.CircuitBreakerStates;
+import io.httppool.health.HttpPoolHealthIndicator;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the {@code httpPools} health contributor: one
+ * {@link HttpPoolHealthIndicator} per client, at
+ * {@code /actuator/health/httpPools/<name>}. Switched off with
+ * {@code management.health.httppools.enabled=false}. Not part of the liveness group;
+ * {@code http.pool.health.readiness=true} adds it to the readiness group.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = HttpPoolAutoConfiguration.class, before = HealthContributorAutoConfiguration.class,
+		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration")
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(HttpPoolClients.class)
+@ConditionalOnEnabledHealthIndicator("httppools")
+public final class HttpPoolHealthContributorAutoConfiguration {
+
+	/**
+	 * Name of the contributor bean; the health contributor name is {@code httpPools}.
+	 */
+	static final String BEAN_NAME = "httpPoolsHealthContributor";
+
+	@Bean(BEAN_NAME)
+	@ConditionalOnMissingBean(name = BEAN_NAME)
+	CompositeHealthContributor httpPoolsHealthContributor(HttpPoolClients clients,
+			ObjectProvider<CircuitBreakerStates> circuitBreakerStates) {
+		CircuitBreakerStates breakers = circuitBreakerStates.getIfAvailable();
+		Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
+		for (HttpPoolClient client : clients.all()) {
+			indicators.put(client.name(), new HttpPoolHealthIndicator(client, breakers));
+		}
+		return CompositeHealthContributor.fromMap(indicators);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CircuitBreakerRegistry.class)
+	static class Resilience4jConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CircuitBreakerStates httpPoolCircuitBreakerStates(ObjectProvider<CircuitBreakerRegistry> registry) {
+			return new Resilience4jCircuitBreakerStates(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	@ConditionalOnBooleanProperty("http.pool.health.readiness")
+	static class ReadinessConfiguration {
+
+		@Bean
+		static HttpPoolReadinessGroupPostProcessor httpPoolReadinessGroupPostProcessor() {
+			return new HttpPoolReadinessGroupPostProcessor();
+		}
+
+	}
+
+}

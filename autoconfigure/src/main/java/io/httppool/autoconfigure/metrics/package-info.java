@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code http.pool.*} meters.
+ */
+@NullMarked
+package io.httppool.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,214 @@
+package io.httppool.metrics;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The one place that names every meter of http-pool, with its tags and unit. Prometheus
+ * names are given in brackets.
+ *
+ * <table>
+ * <caption>Meters, all tagged {@value #CLIENT}</caption>
+ * <tr>
+ * <th>Micrometer name</th>
+ * <th>Type</th>
+ * <th>Unit</th>
+ * <th>Prometheus</th>
+ * </tr>
+ * <tr>
+ * <td>{@value #CONNECTIONS_ACTIVE}</td>
+ * <td>gauge</td>
+ * <td>connections</td>
+ * <td>{@code http_pool_connections_active}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #CONNECTIONS_IDLE}</td>
+ * <td>gauge</td>
+ * <td>connections</td>
+ * <td>{@code http_pool_connections_idle}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #CONNECTIONS_PENDING}</td>
+ * <td>gauge</td>
+ * <td>requests</td>
+ * <td>{@code http_pool_connections_pending}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #CONNECTIONS_MAX}</td>
+ * <td>gauge</td>
+ * <td>connections</td>
+ * <td>{@code http_pool_connections_max}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #STREAMS_ACTIVE}</td>
+ * <td>gauge (HTTP/2 clients only)</td>
+ * <td>streams</td>
+ * <td>{@code http_pool_streams_active}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #UTILIZATION}</td>
+ * <td>gauge</td>
+ * <td>ratio, 0 to 1</td>
+ * <td>{@code http_pool_utilization}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #CONNECTIONS_OPENED}</td>
+ * <td>function counter</td>
+ * <td>connections</td>
+ * <td>{@code http_pool_connections_opened_total}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #REQUESTS}</td>
+ * <td>timer, also tagged {@value #METHOD}, {@value #STATUS}, {@value #OUTCOME}</td>
+ * <td>seconds</td>
+ * <td>{@code http_pool_requests_seconds_count}, {@code _sum}, {@code _bucket},
+ * {@code _max}</td>
+ * </tr>
+ * </table>
+ *
+ * <p>
+ * Only the timer declares a Micrometer base unit. Micrometer's Prometheus naming
+ * convention appends the base unit of a gauge or counter to its name (a base unit of
+ * {@code connections} would turn {@code http.pool.connections.active} into
+ * {@code http_pool_connections_active_connections}), so the unit of the gauges and the
+ * counter is stated in their description instead, keeping the Prometheus names above.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public final class HttpPoolMeters {
+
+	/**
+	 * Common prefix of every meter name, as used by
+	 * {@code management.metrics.enable.http.pool=false}.
+	 */
+	public static final String PREFIX = "http.pool";
+
+	/**
+	 * Gauge: connections carrying at least one request.
+	 */
+	public static final String CONNECTIONS_ACTIVE = PREFIX + ".connections.active";
+
+	/**
+	 * Gauge: open connections carrying no request.
+	 */
+	public static final String CONNECTIONS_IDLE = PREFIX + ".connections.idle";
+
+	/**
+	 * Gauge: requests waiting for a connection (HTTP/1.1) or a stream (HTTP/2).
+	 */
+	public static final String CONNECTIONS_PENDING = PREFIX + ".connections.pending";
+
+	/**
+	 * Gauge: configured {@code max-connections}.
+	 */
+	public static final String CONNECTIONS_MAX = PREFIX + ".connections.max";
+
+	/**
+	 * Gauge, HTTP/2 clients only: streams in flight.
+	 */
+	public static final String STREAMS_ACTIVE = PREFIX + ".streams.active";
+
+	/**
+	 * Gauge: share of the pool's capacity in use, from 0 to 1; the number the health
+	 * indicator compares with its thresholds.
+	 */
+	public static final String UTILIZATION = PREFIX + ".utilization";
+
+	/**
+	 * Function counter: TCP connections opened since the client started. With
+	 * {@link #REQUESTS}' count, {@code 1 - opened / requests} is the connection reuse
+	 * ratio.
+	 */
+	public static final String CONNECTIONS_OPENED = PREFIX + ".connections.opened";
+
+	/**
+	 * Timer: one sample per attempt (retries are separate attempts), from the moment it
+	 * asks the pool for a connection until the response headers arrive or it fails.
+	 */
+	public static final String REQUESTS = PREFIX + ".requests";
+
+	/**
+	 * Every meter name, in the order above.
+	 */
+	public static final List<String> NAMES = List.of(CONNECTIONS_ACTIVE, CONNECTIONS_IDLE, CONNECTIONS_PENDING,
+			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS);
+
+	/**
+	 * Tag on every meter: the client name.
+	 */
+	public static final String CLIENT = "client";
+
+	/**
+	 * Tag on {@link #REQUESTS}: the request method ({@code GET}, {@code POST}, ...), or
+	 * {@value #OTHER_METHOD} for a non-standard one.
+	 */
+	public static final String METHOD = "method";
+
+	/**
+	 * Tag on {@link #REQUESTS}: the numeric response status, or {@value #STATUS_TIMEOUT},
+	 * {@value #STATUS_IO_ERROR} or {@value #STATUS_CLIENT_ERROR} for an attempt that got
+	 * no response.
+	 */
+	public static final String STATUS = "status";
+
+	/**
+	 * Tag on {@link #REQUESTS}: Spring Boot's outcome of the status:
+	 * {@code INFORMATIONAL}, {@code SUCCESS}, {@code REDIRECTION}, {@code CLIENT_ERROR},
+	 * {@code SERVER_ERROR}, or {@code UNKNOWN} for an attempt that got no response.
+	 */
+	public static final String OUTCOME = "outcome";
+
+	/**
+	 * {@value #STATUS} of an attempt that ran into a response, connect or pool acquire
+	 * timeout.
+	 */
+	public static final String STATUS_TIMEOUT = "TIMEOUT";
+
+	/**
+	 * {@value #STATUS} of an attempt that failed on another transport error (connection
+	 * refused or reset, TLS failure, premature close).
+	 */
+	public static final String STATUS_IO_ERROR = "IO_ERROR";
+
+	/**
+	 * {@value #STATUS} of an attempt that failed for any other reason (for example the
+	 * pool's pending queue was full).
+	 */
+	public static final String STATUS_CLIENT_ERROR = "CLIENT_ERROR";
+
+	/**
+	 * {@value #METHOD} of a request with a non-standard method.
+	 */
+	public static final String OTHER_METHOD = "OTHER";
+
+	/**
+	 * Service level objective boundaries of {@link #REQUESTS}: each becomes a Prometheus
+	 * {@code _bucket} series. Override them with
+	 * {@code management.metrics.distribution.slo.http.pool.requests}.
+	 */
+	public static final List<Duration> REQUEST_SLO_BOUNDARIES = List.of(Duration.ofMillis(5), Duration.ofMillis(10),
+			Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+			Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+	private HttpPoolMeters() {
+	}
+
+	/**
+	 * Remove every meter of the given client from the registry.
+	 * @param registry the registry
+	 * @param clientName the client name
+	 */
+	public static void remove(MeterRegistry registry, String clientName) {
+		for (String name : NAMES) {
+			for (Meter meter : registry.find(name).tag(CLIENT, clientName).meters()) {
+				registry.remove(meter);
+			}
+		}
+	}
+
+}
