@@ -1,0 +1,55 @@
+package io.httppool;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A call ran out of its total deadline ({@code timeout}) while an attempt was in flight:
+ * the attempt was cancelled and no further attempt was made. The deadline covers every
+ * attempt and every backoff until the response headers arrive.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public class HttpPoolDeadlineExceededException extends HttpPoolException {
+
+	private final Duration timeout;
+
+	private final int attempts;
+
+	/**
+	 * Create an exception.
+	 * @param clientName the client name
+	 * @param timeout the total deadline that passed
+	 * @param attempts attempts made, the cancelled one included
+	 * @param lastFailure the failure of the last completed attempt, or {@code null} when
+	 * the first attempt was still in flight
+	 */
+	public HttpPoolDeadlineExceededException(String clientName, Duration timeout, int attempts,
+			@Nullable Throwable lastFailure) {
+		super(clientName, "HTTP pool '" + clientName + "' exceeded its total deadline of " + timeout
+				+ " (timeout) after " + attempts + " attempt(s); "
+				+ ((lastFailure != null) ? "last failure: " + lastFailure : "the first attempt got no response"),
+				lastFailure);
+		this.timeout = timeout;
+		this.attempts = attempts;
+	}
+
+	/**
+	 * Return the total deadline that passed.
+	 * @return the deadline
+	 */
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * Return how many attempts were made, the cancelled one included.
+	 * @return the attempts
+	 */
+	public int getAttempts() {
+		return this.attempts;
+	}
+
+}

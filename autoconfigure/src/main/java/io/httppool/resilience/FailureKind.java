@@ -1,0 +1,39 @@
+package io.httppool.resilience;
+
+/**
+ * What a failed attempt proves about the request, which decides whether it may be retried
+ * and whether the circuit breaker counts it.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public enum FailureKind {
+
+	/**
+	 * The upstream could not be reached (connection refused, connect timeout, unknown
+	 * host, TLS handshake failure, HTTP/2 stream refused): the request was never
+	 * processed, so any method may be retried. Counts as a breaker failure.
+	 */
+	CONNECT,
+
+	/**
+	 * The local pool gave no connection ({@link io.httppool.HttpPoolExhaustedException}):
+	 * the request never left the client, so any method may be retried. Says nothing about
+	 * the upstream, so the breaker does not count it.
+	 */
+	POOL,
+
+	/**
+	 * The exchange failed after the request may have reached the upstream (reset,
+	 * premature close, GOAWAY race, response timeout): only idempotent requests are
+	 * retried. Counts as a breaker failure.
+	 */
+	TRANSPORT,
+
+	/**
+	 * Not a transport failure (shutdown, interruption, codec or programming errors):
+	 * never retried, not counted by the breaker.
+	 */
+	OTHER
+
+}

@@ -1,0 +1,97 @@
+package io.httppool.resilience;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.httppool.HttpPoolClientCustomizer;
+import io.httppool.HttpPoolClientSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Installs a client's {@link ResiliencePolicy} as the outermost filter of its
+ * {@code WebClient} and the outermost interceptor of its {@code RestClient}, and of every
+ * HTTP service group of the same name. The policy, the filter and the interceptor are
+ * built once per client and shared by all its builders.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
+
+	private final Function<HttpPoolClientSettings, @Nullable ResiliencePolicy> policyFactory;
+
+	private final Map<String, Installed> installed = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a customizer.
+	 * @param policyFactory builds the policy of a client, or returns {@code null} when
+	 * the client needs none; called once per client
+	 */
+	public HttpPoolResilienceCustomizer(Function<HttpPoolClientSettings, @Nullable ResiliencePolicy> policyFactory) {
+		this.policyFactory = policyFactory;
+	}
+
+	/**
+	 * Return the policy of a client, once one of its builders has been customized.
+	 * @param clientName the client name
+	 * @return the policy, or {@code null}
+	 */
+	public @Nullable ResiliencePolicy policy(String clientName) {
+		Installed installed = this.installed.get(clientName);
+		return (installed != null) ? installed.policy : null;
+	}
+
+	@Override
+	public void customizeWebClient(HttpPoolClientSettings settings, WebClient.Builder builder) {
+		Installed installed = installed(settings);
+		if (installed.filter != null) {
+			ResilientExchangeFilter filter = installed.filter;
+			builder.filters((filters) -> {
+				filters.remove(filter);
+				filters.add(0, filter);
+			});
+		}
+	}
+
+	@Override
+	public void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+		Installed installed = installed(settings);
+		if (installed.interceptor != null) {
+			ResilientRequestInterceptor interceptor = installed.interceptor;
+			builder.requestInterceptors((interceptors) -> {
+				interceptors.remove(interceptor);
+				interceptors.add(0, interceptor);
+			});
+		}
+	}
+
+	private Installed installed(HttpPoolClientSettings settings) {
+		return this.installed.computeIfAbsent(settings.name(), (name) -> {
+			ResiliencePolicy policy = this.policyFactory.apply(settings);
+			return (policy != null && policy.isActive()) ? new Installed(policy) : Installed.NONE;
+		});
+	}
+
+	private static final class Installed {
+
+		static final Installed NONE = new Installed(null);
+
+		final @Nullable ResiliencePolicy policy;
+
+		final @Nullable ResilientExchangeFilter filter;
+
+		final @Nullable ResilientRequestInterceptor interceptor;
+
+		Installed(@Nullable ResiliencePolicy policy) {
+			this.policy = policy;
+			this.filter = (policy != null) ? new ResilientExchangeFilter(policy) : null;
+			this.interceptor = (policy != null) ? new ResilientRequestInterceptor(policy) : null;
+		}
+
+	}
+
+}

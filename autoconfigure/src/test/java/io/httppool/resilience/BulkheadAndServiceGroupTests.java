@@ -1,0 +1,142 @@
+package io.httppool.resilience;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.httppool.HttpPoolBulkheadFullException;
+import io.httppool.resilience.ResilienceTesting.Flavour;
+import io.httppool.resilience.ResilienceTesting.Outcome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
+import org.springframework.web.service.registry.ImportHttpServices;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bulkhead, and resilience on HTTP service groups named after a client.
+ */
+class BulkheadAndServiceGroupTests {
+
+	private static WireMockServer server;
+
+	@BeforeAll
+	static void start() {
+		server = new WireMockServer(options().dynamicPort());
+		server.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		server.stop();
+	}
+
+	@BeforeEach
+	void reset() {
+		server.resetAll();
+	}
+
+	private static int received(String path) {
+		return server.countRequestsMatching(anyRequestedFor(urlEqualTo(path)).build()).getCount();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Flavour.class)
+	void theBulkheadRefusesCallsBeyondItsLimit(Flavour flavour) {
+		server.stubFor(any(urlEqualTo("/slow")).willReturn(aResponse().withStatus(200).withFixedDelay(1500)));
+		ResilienceTesting.runner(server.baseUrl())
+			.withPropertyValues(ResilienceTesting.key("bulkhead.max-concurrent-calls=2"))
+			.run((context) -> {
+				ExecutorService callers = Executors.newFixedThreadPool(4);
+				try {
+					List<CompletableFuture<Outcome>> calls = java.util.stream.IntStream.range(0, 4)
+						.mapToObj((i) -> CompletableFuture
+							.supplyAsync(() -> flavour.call(context, HttpMethod.GET, "/slow"), callers))
+						.toList();
+					List<Outcome> outcomes = calls.stream().map(CompletableFuture::join).toList();
+					assertThat(outcomes).filteredOn((outcome) -> outcome.status() == 200).hasSize(2);
+					assertThat(outcomes)
+						.filteredOn((outcome) -> outcome.find(HttpPoolBulkheadFullException.class) != null)
+						.hasSize(2);
+					assertThat(received("/slow")).isEqualTo(2);
+				}
+				finally {
+					callers.shutdownNow();
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ClientType.class, names = { "REST_CLIENT", "WEB_CLIENT" })
+	void anHttpServiceGroupNamedAfterTheClientIsRetried(ClientType clientType) {
+		server.stubFor(any(urlEqualTo("/greeting")).inScenario("g")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503))
+			.willSetStateTo("ok"));
+		server.stubFor(any(urlEqualTo("/greeting")).inScenario("g")
+			.whenScenarioStateIs("ok")
+			.willReturn(aResponse().withStatus(200).withBody("hello")));
+		Class<?> configuration = (clientType == ClientType.REST_CLIENT) ? RestGroup.class : WebGroup.class;
+		ResilienceTesting.runner(server.baseUrl())
+			.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
+					org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration.class,
+					HttpServiceClientAutoConfiguration.class, ReactiveHttpServiceClientAutoConfiguration.class))
+			.withUserConfiguration(configuration)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				String body = (clientType == ClientType.REST_CLIENT) ? context.getBean(Greeting.class).greeting()
+						: context.getBean(ReactiveGreeting.class).greeting().block(Duration.ofSeconds(30));
+				assertThat(body).isEqualTo("hello");
+				assertThat(received("/greeting")).isEqualTo(2);
+			});
+	}
+
+	interface Greeting {
+
+		@GetExchange("/greeting")
+		String greeting();
+
+	}
+
+	interface ReactiveGreeting {
+
+		@GetExchange("/greeting")
+		reactor.core.publisher.Mono<String> greeting();
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportHttpServices(group = ResilienceTesting.CLIENT, types = Greeting.class, clientType = ClientType.REST_CLIENT)
+	static class RestGroup {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportHttpServices(group = ResilienceTesting.CLIENT, types = ReactiveGreeting.class,
+			clientType = ClientType.WEB_CLIENT)
+	static class WebGroup {
+
+	}
+
+}

@@ -1,0 +1,226 @@
+package io.httppool.test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small TCP proxy on a loopback port, for tests: it forwards to a target and can, on
+ * command, refuse connections (stop listening), reset them, black-hole them (accept and
+ * never answer) or slow them down. Close it after the test ({@link AutoCloseable}).
+ */
+public final class TcpProxy implements AutoCloseable {
+
+	/**
+	 * What the proxy does with the next connections.
+	 */
+	public enum Mode {
+
+		/**
+		 * Forward both ways.
+		 */
+		PASS,
+
+		/**
+		 * Read the request, then reset the connection (RST).
+		 */
+		RESET,
+
+		/**
+		 * Read and discard the request, never answer.
+		 */
+		BLACK_HOLE,
+
+		/**
+		 * Forward, waiting {@link TcpProxy#slowDelay(Duration)} before each chunk sent
+		 * back.
+		 */
+		SLOW
+
+	}
+
+	private final InetSocketAddress target;
+
+	private final int port;
+
+	private final ExecutorService threads = Executors.newCachedThreadPool((runnable) -> {
+		Thread thread = new Thread(runnable, "tcp-proxy");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger accepted = new AtomicInteger();
+
+	private volatile Mode mode = Mode.PASS;
+
+	private volatile Duration slowDelay = Duration.ofMillis(200);
+
+	private volatile ServerSocket server;
+
+	public TcpProxy(int targetPort) {
+		this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
+		this.server = bind(0);
+		this.port = this.server.getLocalPort();
+		listen(this.server);
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	public int accepted() {
+		return this.accepted.get();
+	}
+
+	public TcpProxy mode(Mode mode) {
+		this.mode = mode;
+		return this;
+	}
+
+	public TcpProxy slowDelay(Duration delay) {
+		this.slowDelay = delay;
+		return this;
+	}
+
+	/**
+	 * Close the listening socket: connections to the port are refused until
+	 * {@link #startListening()}.
+	 */
+	public synchronized void stopListening() {
+		closeQuietly(this.server);
+	}
+
+	/**
+	 * Listen again on the same port.
+	 */
+	public synchronized void startListening() {
+		if (this.server.isClosed()) {
+			this.server = bind(this.port);
+			listen(this.server);
+		}
+	}
+
+	private static ServerSocket bind(int port) {
+		try {
+			ServerSocket socket = new ServerSocket();
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			return socket;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void listen(ServerSocket server) {
+		this.threads.execute(() -> {
+			while (!server.isClosed()) {
+				try {
+					Socket client = server.accept();
+					this.accepted.incrementAndGet();
+					this.sockets.add(client);
+					this.threads.execute(() -> handle(client, this.mode));
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		});
+	}
+
+	private void handle(Socket client, Mode mode) {
+		try {
+			switch (mode) {
+				case RESET -> {
+					client.getInputStream().read(new byte[8192]);
+					client.setSoLinger(true, 0);
+					client.close();
+				}
+				case BLACK_HOLE -> {
+					InputStream in = client.getInputStream();
+					byte[] buffer = new byte[8192];
+					while (in.read(buffer) >= 0) {
+						// discard
+					}
+				}
+				case PASS, SLOW -> {
+					Socket upstream = new Socket();
+					this.sockets.add(upstream);
+					upstream.connect(this.target, 5000);
+					this.threads.execute(() -> pump(client, upstream, false));
+					pump(upstream, client, mode == Mode.SLOW);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// connection closed
+		}
+		finally {
+			closeQuietly(client);
+		}
+	}
+
+	private void pump(Socket from, Socket to, boolean slow) {
+		try {
+			InputStream in = from.getInputStream();
+			OutputStream out = to.getOutputStream();
+			byte[] buffer = new byte[8192];
+			int read;
+			while ((read = in.read(buffer)) >= 0) {
+				if (slow) {
+					// simulates a slow link, not a synchronisation
+					java.util.concurrent.locks.LockSupport.parkNanos(this.slowDelay.toNanos());
+				}
+				out.write(buffer, 0, read);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// connection closed
+		}
+		finally {
+			closeQuietly(from);
+			closeQuietly(to);
+		}
+	}
+
+	private static void closeQuietly(java.io.Closeable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			// ignore
+		}
+	}
+
+	@Override
+	public void close() {
+		closeQuietly(this.server);
+		this.sockets.forEach(TcpProxy::closeQuietly);
+		this.threads.shutdownNow();
+		try {
+			this.threads.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
