@@ -12,6 +12,7 @@ import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -180,7 +181,13 @@ public final class HttpPoolClientFactory {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.doOnChannelInit((observer, channel, remoteAddress) -> tracker.connectionOpened())
+			.observe((connection, state) -> {
+				// once per established TCP connection (not per HTTP/2 stream, not for a
+				// refused connect)
+				if (state == ConnectionObserver.State.CONNECTED) {
+					tracker.connectionOpened();
+				}
+			})
 			.doOnRequest((request, connection) -> tracker.requestSent());
 		if (settings.wiretap()) {
 			// events and sizes only: a dump of the bytes would log secret headers

@@ -232,7 +232,7 @@ public class HttpPoolProperties {
 		private final Bulkhead bulkhead = new Bulkhead();
 
 		/**
-		 * Total deadline of a call across all attempts and backoffs.
+		 * Total deadline of a call across all attempts and backoffs; 0 for none.
 		 */
 		private @Nullable Duration timeout = Duration.ofSeconds(60);
 

@@ -114,7 +114,8 @@ public final class HttpPoolSettingsMapper {
 						retry.getBudget()),
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
-				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()), client.getTimeout());
+				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()),
+				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null);
 	}
 
 	private static HttpPoolClientSettings.@Nullable Proxy proxy(HttpPoolProperties.Proxy proxy) {
@@ -169,7 +170,9 @@ public final class HttpPoolSettingsMapper {
 		if (maxConcurrentCalls != null) {
 			check.atLeast("bulkhead.max-concurrent-calls", maxConcurrentCalls, 1);
 		}
-		check.positiveIfSet("timeout", client.getTimeout());
+		if (client.getTimeout() != null && client.getTimeout().isNegative()) {
+			throw check.invalid("timeout", client.getTimeout(), "a positive duration, or 0 for no deadline");
+		}
 		return baseUrl;
 	}
 

@@ -119,6 +119,15 @@ class HttpPoolAutoConfigurationTests {
 	}
 
 	@Test
+	void whenTimeoutIsZeroThenThereIsNoDeadline() {
+		this.runner
+			.withPropertyValues("http.pool.clients.stt.base-url=https://stt.example.com",
+					"http.pool.clients.stt.timeout=0")
+			.run((context) -> assertThat(context.getBean(HttpPoolClients.class).get("stt").settings().timeout())
+				.isNull());
+	}
+
+	@Test
 	void whenClientIsConfiguredThenQualifiedWebClientAndRestClientBeansExist() {
 		this.runner.withUserConfiguration(QualifiedInjection.class)
 			.withPropertyValues("http.pool.clients.stt.base-url=http://localhost:1",
