@@ -34,12 +34,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Builds a {@link HttpPoolClient} from its settings: the dedicated pool, the Reactor
  * Netty client on it, and the {@code WebClient} and {@code RestClient} that share them.
- * All work happens here, once per client at startup.
+ * All work happens here, once per client at startup. Closing the factory closes the event
+ * loops every client of it runs on.
  *
  * @author http-pool team
  * @since 0.1.0
  */
-public final class HttpPoolClientFactory {
+public final class HttpPoolClientFactory implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(HttpPoolClientFactory.class);
 
@@ -84,6 +85,14 @@ public final class HttpPoolClientFactory {
 	 */
 	public LoopResources loopResources() {
 		return this.loopResources;
+	}
+
+	/**
+	 * Close the event loops. Call it after the clients of this factory were shut down.
+	 */
+	@Override
+	public void close() {
+		this.loopResources.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).onErrorComplete().block();
 	}
 
 	/**

@@ -10,8 +10,6 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.resources.LoopResources;
 
 /**
  * Registry of every named client, in configuration order: look a client up by name and
@@ -24,19 +22,14 @@ public class HttpPoolClients {
 
 	private final Map<String, HttpPoolClient> clients;
 
-	private final @Nullable LoopResources loopResources;
-
 	/**
 	 * Create a registry of the given clients.
 	 * @param clients the clients
-	 * @param loopResources the event loops the clients run on, disposed with them, or
-	 * {@code null} when they belong to somebody else
 	 */
-	public HttpPoolClients(List<HttpPoolClient> clients, @Nullable LoopResources loopResources) {
+	public HttpPoolClients(List<HttpPoolClient> clients) {
 		Map<String, HttpPoolClient> byName = new LinkedHashMap<>();
 		clients.forEach((client) -> byName.put(client.name(), client));
 		this.clients = Collections.unmodifiableMap(byName);
-		this.loopResources = loopResources;
 	}
 
 	/**
@@ -80,20 +73,14 @@ public class HttpPoolClients {
 
 	/**
 	 * Shut every client down: new requests fail fast, in-flight ones get up to
-	 * {@code timeout} to finish, then pools and event loops are closed.
+	 * {@code timeout} to finish, then the pools are closed.
 	 * @param timeout how long in-flight requests may take to finish
 	 */
 	public void shutdown(Duration timeout) {
 		Flux.fromIterable(this.clients.values())
 			.flatMap((client) -> client.shutdown(timeout))
-			.then(disposeLoops())
+			.then()
 			.block(timeout.plusSeconds(5));
-	}
-
-	private Mono<Void> disposeLoops() {
-		return (this.loopResources != null)
-				? this.loopResources.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).onErrorComplete()
-				: Mono.empty();
 	}
 
 }

@@ -62,7 +62,7 @@ public final class HttpPoolAutoConfiguration {
 			HttpPoolClientFactory factory) {
 		HttpPoolSettingsMapper mapper = new HttpPoolSettingsMapper(environment, sslBundles.getIfAvailable());
 		List<HttpPoolClientSettings> settings = mapper.map(HttpPoolSettingsMapper.clientNames(environment));
-		return new HttpPoolClients(settings.stream().map(factory::create).toList(), factory.loopResources());
+		return new HttpPoolClients(settings.stream().map(factory::create).toList());
 	}
 
 	@Bean

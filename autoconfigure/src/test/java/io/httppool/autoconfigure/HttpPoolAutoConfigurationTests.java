@@ -250,7 +250,7 @@ class HttpPoolAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserRegistry {
 
-		static final HttpPoolClients REGISTRY = new HttpPoolClients(java.util.List.of(), null);
+		static final HttpPoolClients REGISTRY = new HttpPoolClients(java.util.List.of());
 
 		@Bean
 		HttpPoolClients myClients() {

@@ -163,7 +163,7 @@ class HttpPoolMetricsAutoConfigurationTests {
 			}
 
 		};
-		HttpPoolsMeterBinder binder = new HttpPoolsMeterBinder(new HttpPoolClients(java.util.List.of(), null));
+		HttpPoolsMeterBinder binder = new HttpPoolsMeterBinder(new HttpPoolClients(java.util.List.of()));
 		this.runner.withBean(HttpPoolRequestMetricsCustomizer.class, () -> customizer)
 			.withBean(HttpPoolsMeterBinder.class, () -> binder)
 			.run((context) -> {
