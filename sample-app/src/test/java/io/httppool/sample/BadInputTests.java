@@ -42,34 +42,34 @@ class BadInputTests {
 	}
 
 	@Test
-	void noFile() {
+	void uploadWithoutFileGets400() {
 		assertError(post(Uploads.upload(null, "en")), 400, "multipart field 'file' with a WAV file is required");
 	}
 
 	@Test
-	void emptyFile() {
+	void emptyFileGets400() {
 		assertError(post(Uploads.wav(new byte[0])), 400, "file is empty");
 	}
 
 	@Test
-	void notWav() {
+	void fileThatIsNotWavGets415() {
 		assertError(post(Uploads.wav("just text".getBytes(StandardCharsets.UTF_8))), 415, "file is not a WAV file");
 		assertError(post(Uploads.wav(TestAudio.aiff(2))), 415, "file is AIFF audio, not a WAV file");
 	}
 
 	@Test
-	void wavThatIsNotPcm() {
+	void wavThatIsNotPcmGets415() {
 		assertError(post(Uploads.wav(TestAudio.ulawWav(2))), 415,
 				"WAV file must hold PCM audio (integer samples), but holds ULAW");
 	}
 
 	@Test
-	void fileAboveMaxUploadSize() {
+	void fileAboveMaxUploadSizeGets413() {
 		assertError(post(Uploads.wav(new byte[3 * MB])), 413, "file is larger than sample.max-upload-size (2MB)");
 	}
 
 	@Test
-	void fileAboveMaxUploadSizeSentWithoutContentLength() {
+	void fileAboveMaxUploadSizeSentWithoutContentLengthGets413() {
 		MultipartBodyBuilder form = new MultipartBodyBuilder();
 		Flux<DataBuffer> chunked = Flux.range(0, 48)
 			.map((i) -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[64 * 1024]));
@@ -78,7 +78,7 @@ class BadInputTests {
 	}
 
 	@Test
-	void languageThatIsNotAnIsoCode() {
+	void languageThatIsNotAnIsoCodeGets400() {
 		assertError(post(Uploads.upload(TestAudio.bursts(2), "english")), 400,
 				"language must be an ISO-639-1 code such as 'en' or 'ru', but was 'english'");
 		assertError(post(Uploads.upload(TestAudio.bursts(2), "zz")), 400,
@@ -86,7 +86,7 @@ class BadInputTests {
 	}
 
 	@Test
-	void bodyThatIsNotMultipart() {
+	void bodyThatIsNotMultipartGets415() {
 		WebTestClient.ResponseSpec response = this.client.post()
 			.uri("/api/transcriptions")
 			.contentType(MediaType.APPLICATION_JSON)

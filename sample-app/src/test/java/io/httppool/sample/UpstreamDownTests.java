@@ -1,6 +1,8 @@
 package io.httppool.sample;
 
 import io.httppool.sample.simulator.SttSimulator;
+import java.util.List;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -9,7 +11,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -45,6 +49,27 @@ class UpstreamDownTests {
 		JsonNode error = transcribeAndExpect503();
 		assertThat(error.get("message").asString()).startsWith("upstream 'transcription' ");
 		assertThat(this.simulator.stats().responsesByStatus()).containsOnlyKeys(503);
+	}
+
+	@Test
+	void progressStreamEndsWithAnErrorEventNamingTheUpstream() {
+		List<ServerSentEvent<JsonNode>> events = this.client.post()
+			.uri("/api/transcriptions")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.bodyValue(Uploads.wav(TestAudio.sample()))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(new ParameterizedTypeReference<ServerSentEvent<JsonNode>>() {
+			})
+			.getResponseBody()
+			.collectList()
+			.block();
+		ServerSentEvent<JsonNode> last = events.get(events.size() - 1);
+		assertThat(last.event()).isEqualTo("error");
+		assertThat(last.data().get("status").asInt()).isEqualTo(503);
+		assertThat(last.data().get("upstream").asString()).isEqualTo("transcription");
+		assertThat(events).extracting(ServerSentEvent::event).doesNotContain("result");
 	}
 
 	/**

@@ -34,7 +34,7 @@ class WavSplitterTests {
 	}
 
 	@Test
-	void lastChunkHoldsTheRest() throws Exception {
+	void lastChunkHoldsWhatIsLeft() throws Exception {
 		SplitAudio audio = this.splitter.split(TestAudio.sample());
 		assertThat(audio.chunks()).hasSize(2);
 		AudioChunk last = audio.chunks().get(1);
@@ -44,7 +44,7 @@ class WavSplitterTests {
 	}
 
 	@Test
-	void rejectsWhatIsNotWav() {
+	void contentThatIsNotWavIsRejected() {
 		assertThatExceptionOfType(InvalidAudioException.class)
 			.isThrownBy(() -> this.splitter.split("hello".getBytes(StandardCharsets.UTF_8)))
 			.withMessage("file is not a WAV file");
@@ -53,14 +53,14 @@ class WavSplitterTests {
 	}
 
 	@Test
-	void rejectsWavWithoutFrames() {
+	void wavWithoutFramesIsRejected() {
 		assertThatExceptionOfType(InvalidAudioException.class)
 			.isThrownBy(() -> this.splitter.split(TestAudio.bursts(0)))
 			.withMessage("WAV file holds no audio frames");
 	}
 
 	@Test
-	void rejectsWavThatIsNotPcm() {
+	void wavThatIsNotPcmIsRejected() {
 		assertThatExceptionOfType(InvalidAudioException.class)
 			.isThrownBy(() -> this.splitter.split(TestAudio.ulawWav(3)))
 			.withMessage("WAV file must hold PCM audio (integer samples), but holds ULAW");

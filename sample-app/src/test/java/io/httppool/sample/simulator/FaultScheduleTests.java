@@ -11,12 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultScheduleTests {
 
 	@Test
-	void noRatesNoFaults() {
+	void withoutRatesNoRequestFails() {
 		assertThat(take(new FaultSchedule(0, 0), 100)).containsOnly(Fault.NONE);
 	}
 
 	@Test
-	void errorRateOneFailsEveryRequest() {
+	void withErrorRateOneEveryRequestFails() {
 		assertThat(take(new FaultSchedule(1, 0), 100)).containsOnly(Fault.UNAVAILABLE);
 	}
 
@@ -28,7 +28,7 @@ class FaultScheduleTests {
 	}
 
 	@Test
-	void ratesGiveTheShareOfFaults() {
+	void ratesAreTheShareOfFailedRequests() {
 		List<Fault> faults = take(new FaultSchedule(0.1, 0.3), 1000);
 		assertThat(faults.stream().filter(Fault.UNAVAILABLE::equals).count()).isEqualTo(100);
 		assertThat(faults.stream().filter(Fault.THROTTLED::equals).count()).isEqualTo(300);
