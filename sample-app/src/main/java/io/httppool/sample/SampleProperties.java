@@ -90,12 +90,12 @@ public class SampleProperties {
 		/**
 		 * Share of requests answered with 503, spread evenly (0.25 fails every 4th).
 		 */
-		private double errorRate;
+		private double errorRate = 0.0;
 
 		/**
 		 * Share of requests answered with 429 and a Retry-After header, spread evenly.
 		 */
-		private double throttleRate;
+		private double throttleRate = 0.0;
 
 		/**
 		 * Delay announced in the Retry-After header of throttled requests.

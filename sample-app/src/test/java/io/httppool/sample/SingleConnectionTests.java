@@ -52,6 +52,7 @@ class SingleConnectionTests {
 		assertThat(seen.connectionsAccepted()).isEqualTo(1);
 		assertThat(seen.requestsByProtocol()).containsExactly(java.util.Map.entry("HTTP/2.0", 8));
 		assertThat(seen.maxConcurrentRequests()).as("streams in flight together").isGreaterThan(1);
+		assertThat(seen.idempotencyKeys()).as("one Idempotency-Key per chunk").isEqualTo(8);
 
 		HttpPoolState pool = this.clients.get("transcription").state();
 		assertThat(pool.http2()).isTrue();

@@ -50,6 +50,8 @@ class UpstreamFaultTests {
 		// 8 chunks need 10 requests when every 4th fails: the 4th (429) and the 8th (503)
 		assertThat(this.simulator.stats().responsesByStatus()).isEqualTo(Map.of(200, 8, 429, 1, 503, 1));
 		assertThat(transcription.upstream().attempts()).isEqualTo(10);
+		// one key per chunk, repeated by its retry
+		assertThat(this.simulator.stats().idempotencyKeys()).isEqualTo(8);
 	}
 
 }

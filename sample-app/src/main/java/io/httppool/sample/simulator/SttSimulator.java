@@ -25,6 +25,9 @@ import reactor.netty.http.server.HttpServer;
  */
 public final class SttSimulator implements AutoCloseable {
 
+	/** Distinct idempotency keys remembered, enough for tests and demos. */
+	private static final int MAX_KEYS = 100_000;
+
 	private final DisposableServer server;
 
 	private final AtomicInteger connectionsAccepted = new AtomicInteger();
@@ -34,6 +37,8 @@ public final class SttSimulator implements AutoCloseable {
 	private final Map<String, AtomicInteger> requestsByProtocol = new ConcurrentHashMap<>();
 
 	private final Map<Integer, AtomicInteger> responsesByStatus = new ConcurrentHashMap<>();
+
+	private final Set<String> idempotencyKeys = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -52,6 +57,10 @@ public final class SttSimulator implements AutoCloseable {
 			})
 			.route((routes) -> routes.post("/v1/audio/transcriptions", (request, response) -> {
 				count(this.requestsByProtocol, request.protocol());
+				String idempotencyKey = request.requestHeaders().get("Idempotency-Key");
+				if (idempotencyKey != null && this.idempotencyKeys.size() < MAX_KEYS) {
+					this.idempotencyKeys.add(idempotencyKey);
+				}
 				this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 				return endpoint.handle(request, response).doFinally((signal) -> this.inFlight.decrementAndGet());
 			})
@@ -84,7 +93,7 @@ public final class SttSimulator implements AutoCloseable {
 	 */
 	public Stats stats() {
 		return new Stats(this.connectionsAccepted.get(), this.openConnections.size(), this.maxInFlight.get(),
-				snapshot(this.requestsByProtocol), snapshot(this.responsesByStatus));
+				this.idempotencyKeys.size(), snapshot(this.requestsByProtocol), snapshot(this.responsesByStatus));
 	}
 
 	@Override
@@ -144,11 +153,13 @@ public final class SttSimulator implements AutoCloseable {
 	 * @param connectionsAccepted TCP connections accepted since start
 	 * @param connectionsOpen TCP connections open now
 	 * @param maxConcurrentRequests most transcription requests in progress at once
+	 * @param idempotencyKeys distinct {@code Idempotency-Key} headers received (a retry
+	 * repeats its request's key)
 	 * @param requestsByProtocol transcription requests per protocol ({@code HTTP/2.0},
 	 * {@code HTTP/1.1})
 	 * @param responsesByStatus transcription responses per status code
 	 */
-	public record Stats(int connectionsAccepted, int connectionsOpen, int maxConcurrentRequests,
+	public record Stats(int connectionsAccepted, int connectionsOpen, int maxConcurrentRequests, int idempotencyKeys,
 			Map<String, Integer> requestsByProtocol, Map<Integer, Integer> responsesByStatus) {
 
 		/**
