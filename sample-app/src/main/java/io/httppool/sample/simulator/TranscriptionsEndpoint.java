@@ -72,7 +72,11 @@ final class TranscriptionsEndpoint {
 				return error(response, 429, "Rate limit reached (simulated by sample.upstream.throttle-rate).", null,
 						"rate_limit_exceeded");
 			default:
+				return transcribe(request, response, fields);
 		}
+	}
+
+	private Mono<Void> transcribe(HttpServerRequest request, HttpServerResponse response, Map<String, Field> fields) {
 		if (!request.isMultipart()) {
 			return error(response, 400, "Content-Type must be multipart/form-data.", null, null);
 		}
@@ -110,12 +114,12 @@ final class TranscriptionsEndpoint {
 		String languageName = (language != null)
 				? Locale.forLanguageTag(language.text()).getDisplayLanguage(Locale.ENGLISH).toLowerCase(Locale.ROOT)
 				: "unknown";
-		return Mono.delay(processing).then(switch (format) {
+		return Mono.delay(processing).then(Mono.defer(() -> switch (format) {
 			case "text" -> send(response, 200, "text/plain; charset=utf-8", transcript.text());
 			case "verbose_json" -> send(response, 200, "application/json",
 					OpenAiJson.write(OpenAiJson.verboseJson(transcript, languageName)));
 			default -> send(response, 200, "application/json", OpenAiJson.write(OpenAiJson.json(transcript)));
-		});
+		}));
 	}
 
 	private Mono<Void> error(HttpServerResponse response, int status, String message, @Nullable String param,

@@ -25,31 +25,33 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ErrorBody> badUpload(BadUploadException ex) {
-		return ErrorBody.of(ex.getStatus(), ex.getMessage(), null);
+		return ErrorBody.of(ex.getStatus(), ex.getMessage(), null).toResponseEntity();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ErrorBody> upstreamFailed(UpstreamException ex) {
 		logger.warn("Transcription failed: " + ex.getMessage());
-		return ErrorBody.of(ex.getStatus(), ex.getMessage(), ex.getClientName());
+		return ErrorBody.of(ex.getStatus(), ex.getMessage(), ex.getClientName()).toResponseEntity();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ErrorBody> notMultipart(UnsupportedMediaTypeStatusException ex) {
-		return ErrorBody.of(ex.getStatusCode(),
-				"send the upload as multipart/form-data, for example curl -F file=@audio.wav", null);
+		return ErrorBody
+			.of(ex.getStatusCode(), "send the upload as multipart/form-data, for example curl -F file=@audio.wav", null)
+			.toResponseEntity();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ErrorBody> rejected(ResponseStatusException ex) {
 		String reason = ex.getReason();
-		return ErrorBody.of(ex.getStatusCode(), (reason != null) ? reason : ex.getMessage(), null);
+		return ErrorBody.of(ex.getStatusCode(), (reason != null) ? reason : ex.getMessage(), null).toResponseEntity();
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ErrorBody> unexpected(Exception ex) {
 		logger.error("Unexpected failure", ex);
-		return ErrorBody.of(HttpStatus.INTERNAL_SERVER_ERROR, "unexpected error, see the server log", null);
+		return ErrorBody.of(HttpStatus.INTERNAL_SERVER_ERROR, "unexpected error, see the server log", null)
+			.toResponseEntity();
 	}
 
 }

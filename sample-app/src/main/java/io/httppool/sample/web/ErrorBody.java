@@ -20,12 +20,14 @@ import org.springframework.http.ResponseEntity;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ErrorBody(int status, String error, String message, @Nullable String upstream) {
 
-	static ResponseEntity<ErrorBody> of(HttpStatusCode status, String message, @Nullable String upstream) {
+	static ErrorBody of(HttpStatusCode status, String message, @Nullable String upstream) {
 		HttpStatus resolved = HttpStatus.resolve(status.value());
 		String error = (resolved != null) ? resolved.getReasonPhrase() : String.valueOf(status.value());
-		return ResponseEntity.status(status)
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(new ErrorBody(status.value(), error, message, upstream));
+		return new ErrorBody(status.value(), error, message, upstream);
+	}
+
+	ResponseEntity<ErrorBody> toResponseEntity() {
+		return ResponseEntity.status(this.status).contentType(MediaType.APPLICATION_JSON).body(this);
 	}
 
 }

@@ -61,8 +61,8 @@ class TranscriptionController {
 			.fromSupplier(() -> event("result", this.transcriptions.merge(upload, done, started)));
 		// the stream has begun: a failure becomes its last event instead of a status code
 		return chunks.concatWith(result)
-			.onErrorResume(UpstreamException.class, (failure) -> Mono.just(event("error",
-					ErrorBody.of(failure.getStatus(), failure.getMessage(), failure.getClientName()).getBody())));
+			.onErrorResume(UpstreamException.class, (failure) -> Mono.just(
+					event("error", ErrorBody.of(failure.getStatus(), failure.getMessage(), failure.getClientName()))));
 	}
 
 	private static ServerSentEvent<Object> event(String name, Object data) {
