@@ -3,6 +3,7 @@ package io.httppool.sample.simulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,15 @@ import java.util.function.IntConsumer;
 
 import javax.sound.sampled.UnsupportedAudioFileException;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpData;
@@ -47,10 +56,16 @@ final class TranscriptionsEndpoint {
 	}
 
 	Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-		Mono<Map<String, Field>> form = request.isMultipart()
-				? request.receiveForm().map(Field::of).collectMap(Field::name)
-				: request.receive().then(Mono.just(Map.of()));
-		return form.flatMap((fields) -> answer(request, response, fields));
+		// the whole body, then Netty's decoder: receiveForm() sometimes stalled on the
+		// first HTTP/2 stream of a connection with bodies of a few hundred KB
+		Mono<Map<String, Field>> form = request.receive()
+			.aggregate()
+			.asByteArray()
+			.defaultIfEmpty(new byte[0])
+			.map((body) -> request.isMultipart() ? Field.decode(request, body) : Map.of());
+		return form.flatMap((fields) -> answer(request, response, fields))
+			.onErrorResume(HttpPostRequestDecoder.ErrorDataDecoderException.class,
+					(ex) -> error(response, 400, "The multipart body could not be parsed.", null, null));
 	}
 
 	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response, Map<String, Field> fields) {
@@ -145,6 +160,27 @@ final class TranscriptionsEndpoint {
 	 * One multipart field, copied out of Netty's buffers.
 	 */
 	private record Field(String name, @Nullable String filename, byte[] content) {
+
+		/** Decode a multipart body with Netty's decoder, all in memory. */
+		static Map<String, Field> decode(HttpServerRequest request, byte[] body) {
+			FullHttpRequest full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, request.uri(),
+					Unpooled.wrappedBuffer(body));
+			full.headers().set(request.requestHeaders());
+			HttpPostRequestDecoder decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), full);
+			try {
+				Map<String, Field> fields = new HashMap<>();
+				for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
+					if (data instanceof HttpData httpData) {
+						fields.put(httpData.getName(), of(httpData));
+					}
+				}
+				return fields;
+			}
+			finally {
+				decoder.destroy();
+				full.release();
+			}
+		}
 
 		static Field of(HttpData data) {
 			try {

@@ -86,6 +86,14 @@ class SttSimulatorTests {
 				"invalid_request_error", "response_format");
 		assertError(post(client, "Bearer test-key", form("not audio".getBytes(), "whisper-1", null, null)), 400,
 				"invalid_request_error", "file");
+		ResponseEntity<String> garbage = client.post()
+			.uri("/v1/audio/transcriptions")
+			.header("Authorization", "Bearer test-key")
+			.header("Content-Type", "multipart/form-data; boundary=abc")
+			.bodyValue("--abc\r\nnot a part")
+			.exchangeToMono((response) -> response.toEntity(String.class))
+			.block(Duration.ofSeconds(10));
+		assertError(garbage, 400, "invalid_request_error", "file");
 		assertThat(post(client, "Bearer test-key", form(audio, "whisper-1", null, null)).getStatusCode().value())
 			.isEqualTo(200);
 	}
