@@ -1,0 +1,98 @@
+package io.httppool.sample.transcription;
+
+import io.httppool.HttpPoolException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+/**
+ * The speech-to-text API failed for good, after the starter's retries: it stayed down,
+ * kept throttling, its circuit breaker is open, or it rejected the request.
+ *
+ * @author http-pool team
+ */
+public class UpstreamException extends RuntimeException {
+
+	private final String clientName;
+
+	private final HttpStatus status;
+
+	UpstreamException(String clientName, HttpStatus status, String message, Throwable cause) {
+		super(message, cause);
+		this.clientName = clientName;
+		this.status = status;
+	}
+
+	/**
+	 * Describe a failure of the given client.
+	 * @param clientName the client the request went through
+	 * @param failure what the client raised
+	 * @return the exception, 502 when the upstream rejected the request (4xx but 429),
+	 * 503 otherwise
+	 */
+	static UpstreamException of(String clientName, Throwable failure) {
+		if (failure instanceof UpstreamException upstream) {
+			return upstream;
+		}
+		HttpPoolException poolFailure = find(failure, HttpPoolException.class);
+		String client = (poolFailure != null) ? poolFailure.getClientName() : clientName;
+		if (failure instanceof WebClientResponseException response) {
+			int status = response.getStatusCode().value();
+			boolean rejected = status >= 400 && status < 500 && status != 429;
+			return new UpstreamException(client, rejected ? HttpStatus.BAD_GATEWAY : HttpStatus.SERVICE_UNAVAILABLE,
+					"upstream '" + client + "' answered " + status + ": " + upstreamMessage(response), failure);
+		}
+		return new UpstreamException(client, HttpStatus.SERVICE_UNAVAILABLE,
+				"upstream '" + client + "' is unavailable: " + failure.getMessage(), failure);
+	}
+
+	/**
+	 * Return the name of the http-pool client whose upstream failed.
+	 * @return the client name
+	 */
+	public String getClientName() {
+		return this.clientName;
+	}
+
+	/**
+	 * Return the status to answer with.
+	 * @return 502 or 503
+	 */
+	public HttpStatus getStatus() {
+		return this.status;
+	}
+
+	private static String upstreamMessage(WebClientResponseException response) {
+		try {
+			OpenAiError error = response.getResponseBodyAs(OpenAiError.class);
+			if (error != null && error.error() != null && error.error().message() != null) {
+				return error.error().message();
+			}
+		}
+		catch (RuntimeException ex) {
+			// not OpenAI error JSON: fall back to the status line
+		}
+		return response.getStatusText();
+	}
+
+	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+			if (candidate.getCause() == candidate) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	record OpenAiError(@Nullable Detail error) {
+
+		record Detail(@Nullable String message) {
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.httppool.sample;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * Multipart uploads to the sample and a client for them, as a caller would send them.
+ */
+public final class Uploads {
+
+	private Uploads() {
+	}
+
+	/**
+	 * A client for the sample running on the given port.
+	 * @param port the port
+	 * @return the client
+	 */
+	public static WebTestClient client(int port) {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.responseTimeout(Duration.ofSeconds(60))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
+			.build();
+	}
+
+	/**
+	 * An upload of a WAV file.
+	 * @param wav the file content
+	 * @return the multipart body
+	 */
+	public static MultiValueMap<String, ?> wav(byte[] wav) {
+		return upload(wav, null);
+	}
+
+	/**
+	 * An upload of a file with an optional language.
+	 * @param file the file content, or {@code null} for no file part
+	 * @param language the language field, or {@code null} for none
+	 * @return the multipart body
+	 */
+	public static MultiValueMap<String, ?> upload(byte @Nullable [] file, @Nullable String language) {
+		MultipartBodyBuilder form = new MultipartBodyBuilder();
+		if (file != null) {
+			form.part("file", new ByteArrayResource(file)).filename("upload.wav");
+		}
+		if (language != null) {
+			form.part("language", language);
+		}
+		return form.build();
+	}
+
+}
