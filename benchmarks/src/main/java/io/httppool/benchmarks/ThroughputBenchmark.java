@@ -36,7 +36,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * <p>
  * Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests && java -jar
- * benchmarks/target/http-pool-benchmarks.jar [seconds] [inFlight] [rounds]}.
+ * benchmarks/target/http-pool-benchmarks.jar [seconds] [inFlight] [rounds] [name filter]}.
  *
  * @author http-pool team
  */
@@ -49,6 +49,7 @@ public final class ThroughputBenchmark {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
 		int inFlight = (args.length > 1) ? Integer.parseInt(args[1]) : 128;
 		int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
+		String only = (args.length > 3) ? args[3] : "";
 		// the server's own event loops: closing a Spring context disposes Reactor Netty's
 		// global ones
 		LoopResources serverLoops = LoopResources.create("bench-server", 1, true);
@@ -66,13 +67,14 @@ public final class ThroughputBenchmark {
 				seconds, rounds, Runtime.getRuntime().availableProcessors());
 		List<Variant> variants = new ArrayList<>();
 		variants.add(new Variant("Reactor Netty HttpClient (raw)", () -> rawReactorNetty(baseUrl)));
-		variants.add(
-				new Variant("Reactor Netty HttpClient (raw + responseTimeout)", () -> rawReactorNettyTimeout(baseUrl)));
 		variants.add(new Variant("Spring WebClient (plain)", () -> plainWebClient(baseUrl)));
-		variants.add(new Variant("http-pool WebClient (metrics + resilience)", () -> httpPool(baseUrl, true)));
-		variants.add(new Variant("http-pool WebClient (metrics + resilience off)", () -> httpPool(baseUrl, false)));
-		variants.add(new Variant("http-pool WebClient (all on, Spring observations off)",
-				() -> httpPool(baseUrl, true, "--management.observations.enable.http.client.requests=false")));
+		variants
+			.add(new Variant("http-pool: defaults (Spring observation on)", () -> httpPool(baseUrl, true, true, true)));
+		variants.add(new Variant("http-pool: metrics + resilience", () -> httpPool(baseUrl, true, true, false)));
+		variants.add(new Variant("http-pool: resilience only", () -> httpPool(baseUrl, true, false, false)));
+		variants.add(new Variant("http-pool: metrics only", () -> httpPool(baseUrl, false, true, false)));
+		variants.add(new Variant("http-pool: core only", () -> httpPool(baseUrl, false, false, false)));
+		variants.removeIf((variant) -> !variant.name.contains(only));
 		for (Variant variant : variants) {
 			Client client = variant.factory.get();
 			try {
@@ -139,15 +141,6 @@ public final class ThroughputBenchmark {
 		return new Client(() -> client.get().uri("/items").responseContent().aggregate().asString(), provider::dispose);
 	}
 
-	private static Client rawReactorNettyTimeout(String baseUrl) {
-		ConnectionProvider provider = singleConnectionPool("rawt");
-		HttpClient client = HttpClient.create(provider)
-			.protocol(HttpProtocol.H2C)
-			.baseUrl(baseUrl)
-			.responseTimeout(Duration.ofSeconds(30));
-		return new Client(() -> client.get().uri("/items").responseContent().aggregate().asString(), provider::dispose);
-	}
-
 	private static Client plainWebClient(String baseUrl) {
 		ConnectionProvider provider = singleConnectionPool("plain");
 		WebClient client = WebClient.builder()
@@ -157,7 +150,7 @@ public final class ThroughputBenchmark {
 		return new Client(() -> client.get().uri("/items").retrieve().bodyToMono(String.class), provider::dispose);
 	}
 
-	private static Client httpPool(String baseUrl, boolean resilienceAndMetrics, String... extra) {
+	private static Client httpPool(String baseUrl, boolean resilience, boolean metrics, boolean observation) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
@@ -166,10 +159,10 @@ public final class ThroughputBenchmark {
 					"--http.pool.clients.bench.max-connections=1",
 					"--http.pool.clients.bench.http2.max-concurrent-streams=1000",
 					"--http.pool.clients.bench.pending-acquire-max-count=100000",
-					"--http.pool.clients.bench.retry.enabled=" + resilienceAndMetrics,
-					"--http.pool.clients.bench.circuit-breaker.enabled=" + resilienceAndMetrics,
-					"--management.metrics.enable.http.pool=" + resilienceAndMetrics,
-					(extra.length > 0) ? extra[0] : "--a=b");
+					"--http.pool.clients.bench.retry.enabled=" + resilience,
+					"--http.pool.clients.bench.circuit-breaker.enabled=" + resilience,
+					"--management.metrics.enable.http.pool=" + metrics,
+					"--management.observations.enable.http.client.requests=" + observation);
 		WebClient client = context.getBean("benchWebClient", WebClient.class);
 		return new Client(() -> client.get().uri("/items").retrieve().bodyToMono(String.class), context::close);
 	}
