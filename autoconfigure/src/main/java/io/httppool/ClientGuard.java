@@ -1,6 +1,8 @@
 package io.httppool;
 
 import java.io.IOException;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -29,6 +31,11 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	private final HttpPoolClientSettings settings;
 
+	// built once: a method reference evaluated per request would allocate per request
+	private final Predicate<Throwable> isPoolError = ClientGuard::isPoolError;
+
+	private final Function<Throwable, Throwable> translate = this::translate;
+
 	private volatile boolean shuttingDown;
 
 	ClientGuard(HttpPoolClientSettings settings) {
@@ -53,7 +60,7 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		if (rejected != null) {
 			return Mono.error(rejected);
 		}
-		return next.exchange(request).onErrorMap(this::isPoolError, this::translate);
+		return next.exchange(request).onErrorMap(this.isPoolError, this.translate);
 	}
 
 	@Override
@@ -74,7 +81,7 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		}
 	}
 
-	private boolean isPoolError(Throwable ex) {
+	private static boolean isPoolError(Throwable ex) {
 		return poolCause(ex) != null;
 	}
 

@@ -122,7 +122,10 @@ public final class HttpPoolClient {
 		return this.connectionProvider.disposeLater()
 			.timeout(timeout, Mono.empty())
 			.onErrorComplete()
-			.doFinally((signal) -> this.disposed.tryEmitEmpty());
+			// before completion reaches the caller, so that its listeners (meters) are
+			// done
+			.then(Mono.<Void>fromRunnable(this.disposed::tryEmitEmpty))
+			.doOnCancel(this.disposed::tryEmitEmpty);
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package io.httppool.autoconfigure;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,12 +9,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.httppool.HttpPoolClientSettings;
-import io.httppool.HttpPoolProtocol;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 
@@ -24,8 +20,9 @@ import org.springframework.core.env.Environment;
  * Turns {@code http.pool.*} into one validated {@link HttpPoolClientSettings} per client.
  * Each client starts from {@code http.pool.defaults} and the keys set under
  * {@code http.pool.clients.<name>} are bound on top, so a key set for one client never
- * leaks into another. Every value is checked once, here; a bad one stops the application
- * with an {@link InvalidHttpPoolPropertyException} that names the full key.
+ * leaks into another. Every value is checked once, here, by
+ * {@link HttpPoolPropertiesValidator}; a bad one stops the application with an
+ * {@link InvalidHttpPoolPropertyException} that names the full key.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -40,7 +37,7 @@ public final class HttpPoolSettingsMapper {
 
 	private final Binder binder;
 
-	private final @Nullable SslBundles sslBundles;
+	private final HttpPoolPropertiesValidator validator;
 
 	/**
 	 * Create a mapper reading the given environment.
@@ -49,7 +46,7 @@ public final class HttpPoolSettingsMapper {
 	 */
 	public HttpPoolSettingsMapper(Environment environment, @Nullable SslBundles sslBundles) {
 		this.binder = Binder.get(environment);
-		this.sslBundles = sslBundles;
+		this.validator = new HttpPoolPropertiesValidator(sslBundles);
 	}
 
 	/**
@@ -76,7 +73,7 @@ public final class HttpPoolSettingsMapper {
 	 * @return the settings, in configuration order
 	 */
 	public List<HttpPoolClientSettings> map(Set<String> names) {
-		validate(DEFAULTS, bindDefaults());
+		this.validator.validate(DEFAULTS, bindDefaults());
 		List<HttpPoolClientSettings> settings = new ArrayList<>();
 		for (String name : names) {
 			HttpPoolProperties.Client client = this.binder
@@ -93,7 +90,7 @@ public final class HttpPoolSettingsMapper {
 	}
 
 	private HttpPoolClientSettings toSettings(String prefix, String name, HttpPoolProperties.Client client) {
-		URI baseUrl = validate(prefix, client);
+		URI baseUrl = this.validator.validate(prefix, client);
 		HttpPoolProperties.Http2 http2 = client.getHttp2();
 		HttpPoolProperties.Retry retry = client.getRetry();
 		HttpPoolProperties.CircuitBreaker breaker = client.getCircuitBreaker();
@@ -124,203 +121,6 @@ public final class HttpPoolSettingsMapper {
 		}
 		return new HttpPoolClientSettings.Proxy(proxy.getType(), proxy.getHost(), proxy.getPort(),
 				proxy.getNonProxyHosts(), proxy.getUsername(), proxy.getPassword());
-	}
-
-	private @Nullable URI validate(String prefix, HttpPoolProperties.Client client) {
-		Check check = new Check(prefix);
-		URI baseUrl = baseUrl(check, client.getBaseUrl());
-		check.atLeast("max-connections", client.getMaxConnections(), 1);
-		check.atLeast("pending-acquire-max-count", client.getPendingAcquireMaxCount(), 1);
-		check.positive("pending-acquire-timeout", client.getPendingAcquireTimeout());
-		check.positive("max-idle-time", client.getMaxIdleTime());
-		check.positive("max-life-time", client.getMaxLifeTime());
-		check.positive("eviction-interval", client.getEvictionInterval());
-		HttpPoolProperties.Http2 http2 = client.getHttp2();
-		check.atLeast("http2.max-concurrent-streams", http2.getMaxConcurrentStreams(), 1);
-		check.atLeast("http2.min-connections", http2.getMinConnections(), 0);
-		if (http2.getMinConnections() > client.getMaxConnections()) {
-			throw new InvalidHttpPoolPropertyException(prefix + ".http2.min-connections", http2.getMinConnections(),
-					"at most max-connections (" + client.getMaxConnections() + ")");
-		}
-		check.positiveIfSet("http2.ping-interval", http2.getPingInterval());
-		check.positive("connect-timeout", client.getConnectTimeout());
-		if (client.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {
-			throw new InvalidHttpPoolPropertyException(prefix + ".connect-timeout", client.getConnectTimeout(),
-					"at most " + Duration.ofMillis(Integer.MAX_VALUE));
-		}
-		check.positive("response-timeout", client.getResponseTimeout());
-		check.positiveIfSet("read-timeout", client.getReadTimeout());
-		check.positiveIfSet("write-timeout", client.getWriteTimeout());
-		if (client.getPendingAcquireTimeout().compareTo(client.getResponseTimeout()) > 0) {
-			throw new InvalidHttpPoolPropertyException(prefix + ".pending-acquire-timeout",
-					client.getPendingAcquireTimeout(), "at most response-timeout (" + client.getResponseTimeout()
-							+ ") so that a waiting request" + " fails before an answered one would");
-		}
-		protocol(check, client.getProtocol(), baseUrl);
-		headers(check, client.getDefaultHeaders());
-		ssl(check, client.getSsl());
-		proxy(check, client.getProxy());
-		health(check, client.getHealth());
-		retry(check, client.getRetry());
-		HttpPoolProperties.CircuitBreaker breaker = client.getCircuitBreaker();
-		check.atLeast("circuit-breaker.consecutive-failures", breaker.getConsecutiveFailures(), 1);
-		check.positive("circuit-breaker.open-duration", breaker.getOpenDuration());
-		check.atLeast("circuit-breaker.half-open-calls", breaker.getHalfOpenCalls(), 1);
-		Integer maxConcurrentCalls = client.getBulkhead().getMaxConcurrentCalls();
-		if (maxConcurrentCalls != null) {
-			check.atLeast("bulkhead.max-concurrent-calls", maxConcurrentCalls, 1);
-		}
-		if (client.getTimeout() != null && client.getTimeout().isNegative()) {
-			throw check.invalid("timeout", client.getTimeout(), "a positive duration, or 0 for no deadline");
-		}
-		return baseUrl;
-	}
-
-	private static @Nullable URI baseUrl(Check check, @Nullable String baseUrl) {
-		if (baseUrl == null) {
-			return null;
-		}
-		String allowed = "an absolute http:// or https:// URL with a host";
-		String shown = HttpPoolClientSettings.maskUserInfo(baseUrl);
-		try {
-			URI uri = new URI(baseUrl);
-			String scheme = uri.getScheme();
-			if (!uri.isAbsolute() || uri.getHost() == null
-					|| !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-				throw check.invalid("base-url", shown, allowed);
-			}
-			return uri;
-		}
-		catch (URISyntaxException ex) {
-			throw check.invalid("base-url", shown, allowed);
-		}
-	}
-
-	private static void protocol(Check check, HttpPoolProtocol protocol, @Nullable URI baseUrl) {
-		if (baseUrl == null) {
-			return;
-		}
-		boolean https = "https".equalsIgnoreCase(baseUrl.getScheme());
-		if (protocol == HttpPoolProtocol.H2C && https) {
-			throw check.invalid("protocol", "h2c", "h2 or auto for the https base-url "
-					+ HttpPoolClientSettings.maskUserInfo(baseUrl.toString()) + " (h2c is HTTP/2 over clear text)");
-		}
-		if (protocol == HttpPoolProtocol.H2 && !https) {
-			throw check.invalid("protocol", "h2", "h2c, http1 or auto for the http base-url "
-					+ HttpPoolClientSettings.maskUserInfo(baseUrl.toString()) + " (h2 is HTTP/2 over TLS)");
-		}
-	}
-
-	private static void headers(Check check, Map<String, String> headers) {
-		headers.forEach((header, value) -> {
-			if (header.isBlank() || containsLineBreak(header)) {
-				throw check.invalid("default-headers", header, "a header name without CR or LF");
-			}
-			if (value != null && containsLineBreak(value)) {
-				String shown = HttpPoolClientSettings.isSensitiveHeader(header) ? "(a hidden value)" : value;
-				throw check.invalid("default-headers." + header, shown.replace("\r", "\\r").replace("\n", "\\n"),
-						"a header value without CR or LF");
-			}
-		});
-	}
-
-	private static boolean containsLineBreak(String text) {
-		return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
-	}
-
-	private void ssl(Check check, HttpPoolProperties.Ssl ssl) {
-		String bundle = ssl.getBundle();
-		if (bundle == null) {
-			return;
-		}
-		if (this.sslBundles == null) {
-			throw check.invalid("ssl.bundle", bundle, "the name of a bundle under spring.ssl.bundle (none is defined)");
-		}
-		try {
-			this.sslBundles.getBundle(bundle);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw check.invalid("ssl.bundle", bundle,
-					"the name of a bundle under spring.ssl.bundle " + this.sslBundles.getBundleNames());
-		}
-	}
-
-	private static void proxy(Check check, HttpPoolProperties.Proxy proxy) {
-		if (proxy.getHost() == null) {
-			return;
-		}
-		Integer port = proxy.getPort();
-		if (port == null || port < 1 || port > 65535) {
-			throw check.invalid("proxy.port", port, "a port from 1 to 65535 when proxy.host is set");
-		}
-	}
-
-	private static void health(Check check, HttpPoolProperties.Health health) {
-		double degraded = health.getDegradedThreshold();
-		double unhealthy = health.getUnhealthyThreshold();
-		if (!(degraded > 0 && degraded < 1)) {
-			throw check.invalid("health.degraded-threshold", degraded, "greater than 0 and less than 1");
-		}
-		if (!(unhealthy > 0 && unhealthy <= 1)) {
-			throw check.invalid("health.unhealthy-threshold", unhealthy, "greater than 0 and at most 1");
-		}
-		if (degraded >= unhealthy) {
-			throw check.invalid("health.degraded-threshold", degraded,
-					"below health.unhealthy-threshold (" + unhealthy + ")");
-		}
-	}
-
-	private static void retry(Check check, HttpPoolProperties.Retry retry) {
-		check.atLeast("retry.max-attempts", retry.getMaxAttempts(), 1);
-		check.positive("retry.initial-backoff", retry.getInitialBackoff());
-		check.positive("retry.max-backoff", retry.getMaxBackoff());
-		if (retry.getMaxBackoff().compareTo(retry.getInitialBackoff()) < 0) {
-			throw check.invalid("retry.max-backoff", retry.getMaxBackoff(),
-					"at least retry.initial-backoff (" + retry.getInitialBackoff() + ")");
-		}
-		if (!(retry.getMultiplier() >= 1.0)) {
-			throw check.invalid("retry.multiplier", retry.getMultiplier(), "at least 1.0");
-		}
-		if (!(retry.getJitter() >= 0.0 && retry.getJitter() <= 1.0)) {
-			throw check.invalid("retry.jitter", retry.getJitter(), "from 0.0 to 1.0");
-		}
-		if (!(retry.getBudget() >= 0.0)) {
-			throw check.invalid("retry.budget", retry.getBudget(), "at least 0.0");
-		}
-		for (Integer status : retry.getOnStatuses()) {
-			if (status == null || status < 100 || status > 599) {
-				throw check.invalid("retry.on-statuses", retry.getOnStatuses(), "HTTP status codes from 100 to 599");
-			}
-		}
-	}
-
-	/**
-	 * Checks values of one client, naming the full key in every failure.
-	 */
-	private record Check(String prefix) {
-
-		void atLeast(String key, int value, int min) {
-			if (value < min) {
-				throw invalid(key, value, "at least " + min);
-			}
-		}
-
-		void positive(String key, @Nullable Duration value) {
-			if (value == null || value.isNegative() || value.isZero()) {
-				throw invalid(key, value, "a positive duration");
-			}
-		}
-
-		void positiveIfSet(String key, @Nullable Duration value) {
-			if (value != null) {
-				positive(key, value);
-			}
-		}
-
-		InvalidHttpPoolPropertyException invalid(String key, @Nullable Object value, String allowed) {
-			return new InvalidHttpPoolPropertyException(this.prefix + "." + key, value, allowed);
-		}
-
 	}
 
 }
