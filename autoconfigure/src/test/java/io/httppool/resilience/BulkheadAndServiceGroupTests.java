@@ -6,14 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.httppool.HttpPoolBulkheadFullException;
 import io.httppool.resilience.ResilienceTesting.Flavour;
 import io.httppool.resilience.ResilienceTesting.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,31 +27,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bulkhead, and resilience on HTTP service groups named after a client.
  */
-class BulkheadAndServiceGroupTests {
-
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(options().dynamicPort());
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.resetAll();
-	}
+class BulkheadAndServiceGroupTests extends WireMockTests {
 
 	private static int received(String path) {
 		return server.countRequestsMatching(anyRequestedFor(urlEqualTo(path)).build()).getCount();

@@ -2,7 +2,6 @@ package io.httppool.resilience;
 
 import java.time.Duration;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -11,8 +10,6 @@ import io.httppool.HttpPoolCircuitOpenException;
 import io.httppool.resilience.ResilienceTesting.Flavour;
 import io.httppool.resilience.ResilienceTesting.Outcome;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,30 +24,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The circuit breaker of a client: what it counts, when it opens, how it recovers.
  */
-class CircuitBreakerTests {
-
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(options().dynamicPort());
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
+class CircuitBreakerTests extends WireMockTests {
 
 	@BeforeEach
-	void reset() {
-		server.resetAll();
+	void stubs() {
 		server.stubFor(any(urlEqualTo("/ok")).willReturn(aResponse().withStatus(200)));
 		server.stubFor(any(urlEqualTo("/fail")).willReturn(aResponse().withStatus(500)));
 		server.stubFor(any(urlEqualTo("/empty")).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));

@@ -2,16 +2,12 @@ package io.httppool.resilience;
 
 import java.net.ConnectException;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.httppool.resilience.ResilienceTesting.Flavour;
 import io.httppool.resilience.ResilienceTesting.Outcome;
 import io.httppool.test.TcpProxy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,32 +17,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which requests are retried: idempotent methods, requests with an
  * {@code Idempotency-Key}, and any request the failure proves never reached the server.
  */
-class IdempotencyRuleTests {
-
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(options().dynamicPort());
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.resetAll();
-	}
+class IdempotencyRuleTests extends WireMockTests {
 
 	private static void failOnceThenOk(String path, Fault fault) {
 		server.stubFor(any(urlEqualTo(path)).inScenario(path)

@@ -7,7 +7,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -15,9 +14,6 @@ import io.httppool.HttpPoolDeadlineExceededException;
 import io.httppool.resilience.ResilienceTesting.Flavour;
 import io.httppool.resilience.ResilienceTesting.Outcome;
 import io.httppool.test.TcpProxy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,32 +23,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code Retry-After}, backoff and the total deadline. Gaps are measured on the server
  * and asserted with generous bounds.
  */
-class RetryAfterAndDeadlineTests {
-
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(options().dynamicPort());
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.resetAll();
-	}
+class RetryAfterAndDeadlineTests extends WireMockTests {
 
 	private static void onceThenOk(String path, ResponseDefinitionBuilder first) {
 		server.stubFor(any(urlEqualTo(path)).inScenario(path)

@@ -3,12 +3,9 @@ package io.httppool.resilience;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.httppool.HttpPoolClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -19,35 +16,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The retry budget under steady concurrent load against an upstream that answers 503 to
  * everything: retries add at most {@code retry.budget} of the first attempts.
  */
-class RetryBudgetTests {
+class RetryBudgetTests extends WireMockTests {
 
 	private static final int CALLS = 600;
 
 	private static final int CONCURRENCY = 16;
 
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(options().dynamicPort().containerThreads(40));
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
-
 	@BeforeEach
-	void reset() {
-		server.resetAll();
+	void stubs() {
 		server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503)));
 	}
 

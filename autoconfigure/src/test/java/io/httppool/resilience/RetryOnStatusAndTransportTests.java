@@ -1,14 +1,10 @@
 package io.httppool.resilience;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.httppool.resilience.ResilienceTesting.Flavour;
 import io.httppool.resilience.ResilienceTesting.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,31 +14,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What is retried: the configured statuses and transport failures, never other 4xx.
  */
-class RetryOnStatusAndTransportTests {
-
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(options().dynamicPort());
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.resetAll();
-	}
+class RetryOnStatusAndTransportTests extends WireMockTests {
 
 	/**
 	 * Answer with the given responses in turn, then 200.
