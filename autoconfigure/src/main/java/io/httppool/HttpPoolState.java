@@ -12,8 +12,10 @@ package io.httppool;
  *
  * @param clientName the client name
  * @param http2 whether the pool holds HTTP/2 connections
- * @param activeConnections connections carrying at least one request
- * @param idleConnections open connections carrying no request
+ * @param activeConnections connections carrying at least one request; for HTTP/2, where
+ * Reactor Netty does not tell how streams spread over connections, the fewest open
+ * connections that can carry the active streams
+ * @param idleConnections the other open connections
  * @param pendingAcquires requests waiting for a connection or a stream
  * @param maxConnections the configured maximum of connections
  * @param activeStreams HTTP/2 streams in flight (0 for HTTP/1.1)
