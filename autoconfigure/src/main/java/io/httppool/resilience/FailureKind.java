@@ -11,8 +11,9 @@ public enum FailureKind {
 
 	/**
 	 * The upstream could not be reached (connection refused, connect timeout, unknown
-	 * host, TLS handshake failure, HTTP/2 stream refused): the request was never
-	 * processed, so any method may be retried. Counts as a breaker failure.
+	 * host, TLS handshake failure, HTTP/2 stream refused or left unprocessed by a GOAWAY
+	 * that reports an error): the request was never processed, so any method may be
+	 * retried. Counts as a breaker failure.
 	 */
 	CONNECT,
 
@@ -24,9 +25,20 @@ public enum FailureKind {
 	POOL,
 
 	/**
+	 * The upstream said it did not process the request: an HTTP/2 stream above the
+	 * last-stream-id of a graceful GOAWAY
+	 * ({@link io.httppool.HttpPoolStreamNotProcessedException}), as nginx sends after
+	 * {@code keepalive_requests} requests on a connection. Any method may be retried, at
+	 * once (the next attempt takes another connection). A healthy upstream rotating its
+	 * connections, so the breaker does not count it.
+	 */
+	NOT_PROCESSED,
+
+	/**
 	 * The exchange failed after the request may have reached the upstream (reset,
-	 * premature close, GOAWAY race, response timeout): only idempotent requests are
-	 * retried. Counts as a breaker failure.
+	 * premature close, a stream at or below a GOAWAY's last-stream-id that never got its
+	 * answer, response timeout): only idempotent requests are retried. Counts as a
+	 * breaker failure.
 	 */
 	TRANSPORT,
 

@@ -6,7 +6,9 @@ import java.util.function.Function;
 
 import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientSettings;
+import io.httppool.HttpPoolProtocol;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -15,7 +17,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Installs a client's {@link ResiliencePolicy} as the outermost filter of its
  * {@code WebClient} and the outermost interceptor of its {@code RestClient}, and of every
  * HTTP service group of the same name. The policy, the filter and the interceptor are
- * built once per client and shared by all its builders.
+ * built once per client and shared by all its builders. On the Reactor Netty client it
+ * reports HTTP/2 streams that a GOAWAY left unprocessed as
+ * {@link io.httppool.HttpPoolStreamNotProcessedException}, so that they are retried.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -43,6 +47,15 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
 	public @Nullable ResiliencePolicy policy(String clientName) {
 		Installed installed = this.installed.get(clientName);
 		return (installed != null) ? installed.policy : null;
+	}
+
+	@Override
+	public HttpClient customizeHttpClient(HttpPoolClientSettings settings, HttpClient httpClient) {
+		if (installed(settings).policy == null || settings.protocol() == HttpPoolProtocol.HTTP1) {
+			return httpClient;
+		}
+		NotProcessedStreamHandler handler = new NotProcessedStreamHandler(settings.name());
+		return httpClient.doOnRequest((request, connection) -> handler.install(connection));
 	}
 
 	@Override

@@ -283,9 +283,9 @@ public final class ResiliencePolicy {
 			releaseBreaker();
 		}
 		call.lastFailure = failure;
-		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL
+		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL || kind == FailureKind.NOT_PROCESSED
 				|| (kind == FailureKind.TRANSPORT && isIdempotent(method, headers));
-		return planRetry(call, failure, mayRetry);
+		return planRetry(call, failure, mayRetry, kind == FailureKind.NOT_PROCESSED);
 	}
 
 	/**
@@ -326,6 +326,11 @@ public final class ResiliencePolicy {
 	}
 
 	private long planRetry(CallState call, Throwable failure, boolean mayRetry) {
+		return planRetry(call, failure, mayRetry, false);
+	}
+
+	// immediately: the upstream asked for another connection, not for time
+	private long planRetry(CallState call, Throwable failure, boolean mayRetry, boolean immediately) {
 		Retry.AsyncContext<Object> context = call.retryContext;
 		if (context == null) {
 			return -1;
@@ -339,7 +344,7 @@ public final class ResiliencePolicy {
 			call.retryContext = null;
 			return -1;
 		}
-		long delay = delayMillis(call.attempts, failure);
+		long delay = immediately ? 0 : delayMillis(call.attempts, failure);
 		CircuitBreaker breaker = this.breaker;
 		if (breaker != null && (breaker.getState() == CircuitBreaker.State.OPEN
 				|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN)) {

@@ -11,6 +11,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 import io.httppool.HttpPoolException;
 import io.httppool.HttpPoolExhaustedException;
+import io.httppool.HttpPoolStreamNotProcessedException;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -37,6 +38,11 @@ final class StandardFailureClassifier implements FailureClassifier {
 			depth++;
 			if (candidate instanceof HttpPoolExhaustedException) {
 				return FailureKind.POOL;
+			}
+			if (candidate instanceof HttpPoolStreamNotProcessedException notProcessed) {
+				// a GOAWAY for an error (ENHANCE_YOUR_CALM, INTERNAL_ERROR) is a failing
+				// upstream, which the breaker counts
+				return notProcessed.isGraceful() ? FailureKind.NOT_PROCESSED : FailureKind.CONNECT;
 			}
 			if (candidate instanceof HttpPoolException || candidate instanceof InterruptedException
 					|| (candidate instanceof InterruptedIOException

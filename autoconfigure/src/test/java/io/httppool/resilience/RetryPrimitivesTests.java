@@ -12,6 +12,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 import io.httppool.HttpPoolExhaustedException;
 import io.httppool.HttpPoolShutdownException;
+import io.httppool.HttpPoolStreamNotProcessedException;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -86,6 +87,21 @@ class RetryPrimitivesTests {
 			.isEqualTo(FailureKind.CONNECT);
 		assertThat(classifier.classify(new HttpPoolExhaustedException("stt", true, "full", null)))
 			.isEqualTo(FailureKind.POOL);
+	}
+
+	@Test
+	void aStreamLeftUnprocessedByAGracefulGoawayIsNotProcessedAndByAnErrorGoawayIsAConnectFailure() {
+		FailureClassifier classifier = FailureClassifier.standard();
+		HttpPoolStreamNotProcessedException graceful = new HttpPoolStreamNotProcessedException("stt", 2003,
+				Http2Error.NO_ERROR.code());
+		// as the WebClient reports it
+		assertThat(classifier.classify(new WebClientRequestException(new IOException(graceful.getMessage(), graceful),
+				org.springframework.http.HttpMethod.POST, java.net.URI.create("http://x"),
+				new org.springframework.http.HttpHeaders())))
+			.isEqualTo(FailureKind.NOT_PROCESSED);
+		assertThat(classifier
+			.classify(new HttpPoolStreamNotProcessedException("stt", 2003, Http2Error.ENHANCE_YOUR_CALM.code())))
+			.isEqualTo(FailureKind.CONNECT);
 	}
 
 	@Test
