@@ -57,14 +57,6 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Return the event loops every client of this factory runs on.
-	 * @return the loop resources
-	 */
-	public LoopResources loopResources() {
-		return this.loopResources;
-	}
-
-	/**
 	 * Close the event loops. Call it after the clients of this factory were shut down.
 	 */
 	@Override

@@ -13,7 +13,6 @@ import io.httppool.HttpPoolProtocol;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties of named, pooled HTTP clients. Every key of
@@ -45,7 +44,6 @@ public class HttpPoolProperties {
 	/**
 	 * Settings every client starts from.
 	 */
-	@NestedConfigurationProperty
 	private final Client defaults = new Client();
 
 	/**

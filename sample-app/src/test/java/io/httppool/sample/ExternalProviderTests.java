@@ -50,16 +50,7 @@ class ExternalProviderTests {
 	@Test
 	void configuredProviderReplacesTheSimulatorAndReceivesTheApiKey() {
 		assertThat(this.context.containsBean("sttSimulator")).isFalse();
-		Transcription transcription = Uploads.client(this.port)
-			.post()
-			.uri("/api/transcriptions")
-			.bodyValue(Uploads.wav(TestAudio.sample()))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Transcription.class)
-			.returnResult()
-			.getResponseBody();
+		Transcription transcription = Uploads.transcribe(this.port, TestAudio.sample());
 		assertThat(transcription.chunks()).isEqualTo(2);
 		// a plain http:// base URL with protocol auto speaks HTTP/1.1
 		assertThat(transcription.upstream().protocol()).isEqualTo("HTTP/1.1");

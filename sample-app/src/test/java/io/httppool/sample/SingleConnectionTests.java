@@ -35,16 +35,7 @@ class SingleConnectionTests {
 
 	@Test
 	void eightChunksSentAtOnceShareOneHttp2Connection() {
-		Transcription transcription = Uploads.client(this.port)
-			.post()
-			.uri("/api/transcriptions")
-			.bodyValue(Uploads.wav(TestAudio.bursts(120)))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Transcription.class)
-			.returnResult()
-			.getResponseBody();
+		Transcription transcription = Uploads.transcribe(this.port, TestAudio.bursts(120));
 		assertThat(transcription.chunks()).isEqualTo(8);
 		assertThat(transcription.upstream().protocol()).isEqualTo("HTTP/2.0");
 

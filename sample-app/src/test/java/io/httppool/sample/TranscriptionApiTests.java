@@ -127,17 +127,7 @@ class TranscriptionApiTests {
 	}
 
 	private Transcription transcribe(org.springframework.util.MultiValueMap<String, ?> upload) {
-		return this.client.post()
-			.uri("/api/transcriptions")
-			.bodyValue(upload)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-			.expectBody(Transcription.class)
-			.returnResult()
-			.getResponseBody();
+		return Uploads.transcribe(this.client, upload);
 	}
 
 }

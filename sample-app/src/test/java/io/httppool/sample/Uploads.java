@@ -2,9 +2,11 @@ package io.httppool.sample;
 
 import java.time.Duration;
 
+import io.httppool.sample.transcription.Transcription;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.MultiValueMap;
@@ -28,6 +30,38 @@ public final class Uploads {
 			.responseTimeout(Duration.ofSeconds(60))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
 			.build();
+	}
+
+	/**
+	 * Upload a WAV file to the sample running on the given port, expect 200 with a JSON
+	 * body and read the transcription.
+	 * @param port the port
+	 * @param wav the file content
+	 * @return the transcription
+	 */
+	public static Transcription transcribe(int port, byte[] wav) {
+		return transcribe(client(port), wav(wav));
+	}
+
+	/**
+	 * Post an upload with the given client, expect 200 with a JSON body and read the
+	 * transcription.
+	 * @param client the client
+	 * @param upload the multipart body
+	 * @return the transcription
+	 */
+	public static Transcription transcribe(WebTestClient client, MultiValueMap<String, ?> upload) {
+		return client.post()
+			.uri("/api/transcriptions")
+			.bodyValue(upload)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.expectBody(Transcription.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	/**

@@ -35,16 +35,7 @@ class UpstreamFaultTests {
 
 	@Test
 	void throttledAndFailedChunksAreRetriedAndTheTranscriptionIsComplete() {
-		Transcription transcription = Uploads.client(this.port)
-			.post()
-			.uri("/api/transcriptions")
-			.bodyValue(Uploads.wav(TestAudio.bursts(120)))
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Transcription.class)
-			.returnResult()
-			.getResponseBody();
+		Transcription transcription = Uploads.transcribe(this.port, TestAudio.bursts(120));
 		assertThat(transcription.chunks()).isEqualTo(8);
 		TranscriptionApiTests.assertBurstsInOrder(transcription.segments(), 40);
 		// 8 chunks need 10 requests when every 4th fails: the 4th (429) and the 8th (503)
