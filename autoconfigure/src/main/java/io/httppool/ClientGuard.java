@@ -18,9 +18,11 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
  * Refuses requests once the client shuts down and turns Reactor Netty's pool errors into
- * {@link HttpPoolExhaustedException}. Installed innermost, next to the network, on both
- * the {@code WebClient} and the {@code RestClient} of a client; on the happy path it
- * costs one volatile read.
+ * {@link HttpPoolExhaustedException} and transport failures into
+ * {@link HttpPoolTransportException}, naming the client. Installed innermost, next to the
+ * network, on both the {@code WebClient} and the {@code RestClient} of a client; on the
+ * happy path it costs one volatile read (and, through {@link GuardedResponses}, one small
+ * wrapper per response so that failures while the body streams are typed as well).
  */
 final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
 
@@ -32,7 +34,7 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	private final HttpPoolClientSettings settings;
 
 	// built once: a method reference evaluated per request would allocate per request
-	private final Predicate<Throwable> isPoolError = ClientGuard::isPoolError;
+	private final Predicate<Throwable> isTranslatable = ClientGuard::isTranslatable;
 
 	private final Function<Throwable, Throwable> translate = this::translate;
 
@@ -60,7 +62,15 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		if (rejected != null) {
 			return Mono.error(rejected);
 		}
-		return next.exchange(request).onErrorMap(this.isPoolError, this.translate);
+		return next.exchange(request).onErrorMap(this.isTranslatable, this.translate);
+	}
+
+	Predicate<Throwable> isTranslatable() {
+		return this.isTranslatable;
+	}
+
+	Function<Throwable, Throwable> translation() {
+		return this.translate;
 	}
 
 	@Override
@@ -71,22 +81,31 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 			throw rejected;
 		}
 		try {
-			return execution.execute(request, body);
+			return GuardedResponses.guard(execution.execute(request, body), this);
 		}
-		catch (IOException ex) {
-			if (isPoolError(ex)) {
+		catch (IOException | RuntimeException ex) {
+			if (isTranslatable(ex)) {
 				throw translate(ex);
 			}
 			throw ex;
 		}
 	}
 
-	private static boolean isPoolError(Throwable ex) {
-		return poolCause(ex) != null;
+	private static boolean isTranslatable(Throwable ex) {
+		return poolCause(ex) != null || TransportFailures.find(ex) != null;
 	}
 
-	private HttpPoolExhaustedException translate(Throwable ex) {
+	/**
+	 * Return the typed exception for a failure that {@link #isTranslatable(Throwable)}.
+	 */
+	HttpPoolException translate(Throwable ex) {
 		Throwable cause = poolCause(ex);
+		if (cause == null) {
+			TransportFailures.Found found = TransportFailures.find(ex);
+			return (found != null)
+					? new HttpPoolTransportException(this.settings.name(), found.failure(), found.cause())
+					: new HttpPoolTransportException(this.settings.name(), HttpPoolTransportException.Failure.IO, ex);
+		}
 		HttpPoolClientSettings.Pool pool = this.settings.pool();
 		boolean queueFull = cause != null && PENDING_LIMIT.equals(cause.getClass().getSimpleName());
 		String detail = queueFull

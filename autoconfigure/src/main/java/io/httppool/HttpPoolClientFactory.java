@@ -109,7 +109,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 
 	private void configure(HttpPoolClientSettings settings, HttpClient httpClient, ClientGuard guard,
 			WebClient.Builder builder) {
-		builder.clientConnector(new ReactorClientHttpConnector(httpClient));
+		builder.clientConnector(GuardedResponses.guard(new ReactorClientHttpConnector(httpClient), guard));
 		if (settings.baseUrl() != null) {
 			builder.baseUrl(settings.baseUrl().toString());
 		}

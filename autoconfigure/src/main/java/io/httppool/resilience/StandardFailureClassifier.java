@@ -12,6 +12,7 @@ import javax.net.ssl.SSLHandshakeException;
 import io.httppool.HttpPoolException;
 import io.httppool.HttpPoolExhaustedException;
 import io.httppool.HttpPoolStreamNotProcessedException;
+import io.httppool.HttpPoolTransportException;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -38,6 +39,10 @@ final class StandardFailureClassifier implements FailureClassifier {
 			depth++;
 			if (candidate instanceof HttpPoolExhaustedException) {
 				return FailureKind.POOL;
+			}
+			if (candidate instanceof HttpPoolTransportException typed) {
+				// named once by the client guard: no connection means never sent
+				return typed.getFailure().mayHaveBeenSent() ? FailureKind.TRANSPORT : FailureKind.CONNECT;
 			}
 			if (candidate instanceof HttpPoolStreamNotProcessedException notProcessed) {
 				// a GOAWAY for an error (ENHANCE_YOUR_CALM, INTERNAL_ERROR) is a failing

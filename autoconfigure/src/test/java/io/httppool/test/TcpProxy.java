@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +47,24 @@ public final class TcpProxy implements AutoCloseable {
 		 * Forward, waiting {@link TcpProxy#slowDelay(Duration)} before each chunk sent
 		 * back.
 		 */
-		SLOW
+		SLOW,
+
+		/**
+		 * Forward the request, forward the first {@link TcpProxy#cutAfter(int)} bytes of
+		 * the answer, then close the connection (FIN) in the middle of the response.
+		 */
+		TRUNCATE,
+
+		/**
+		 * Forward the request, forward the first {@link TcpProxy#cutAfter(int)} bytes of
+		 * the answer, then reset the connection (RST) in the middle of the response.
+		 */
+		RESET_MID_RESPONSE,
+
+		/**
+		 * Read the request, answer with bytes that are not HTTP, then close.
+		 */
+		GARBAGE
 
 	}
 
@@ -67,6 +85,8 @@ public final class TcpProxy implements AutoCloseable {
 	private volatile Mode mode = Mode.PASS;
 
 	private volatile Duration slowDelay = Duration.ofMillis(200);
+
+	private volatile int cutAfter = 16 * 1024;
 
 	private volatile ServerSocket server;
 
@@ -96,6 +116,17 @@ public final class TcpProxy implements AutoCloseable {
 
 	public TcpProxy slowDelay(Duration delay) {
 		this.slowDelay = delay;
+		return this;
+	}
+
+	/**
+	 * How many bytes of the answer {@link Mode#TRUNCATE} and
+	 * {@link Mode#RESET_MID_RESPONSE} forward before they cut the connection.
+	 * @param bytes the byte count
+	 * @return this
+	 */
+	public TcpProxy cutAfter(int bytes) {
+		this.cutAfter = bytes;
 		return this;
 	}
 
@@ -160,12 +191,22 @@ public final class TcpProxy implements AutoCloseable {
 						// discard
 					}
 				}
-				case PASS, SLOW -> {
+				case GARBAGE -> {
+					client.getInputStream().read(new byte[8192]);
+					OutputStream out = client.getOutputStream();
+					out.write("\u0000\u0017garbage, not HTTP\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+					out.flush();
+				}
+				case PASS, SLOW, TRUNCATE, RESET_MID_RESPONSE -> {
 					Socket upstream = new Socket();
 					this.sockets.add(upstream);
 					upstream.connect(this.target, 5000);
-					this.threads.execute(() -> pump(client, upstream, false));
-					pump(upstream, client, mode == Mode.SLOW);
+					this.threads.execute(() -> pump(client, upstream, false, Long.MAX_VALUE));
+					long limit = (mode == Mode.TRUNCATE || mode == Mode.RESET_MID_RESPONSE) ? this.cutAfter
+							: Long.MAX_VALUE;
+					if (!pump(upstream, client, mode == Mode.SLOW, limit) && mode == Mode.RESET_MID_RESPONSE) {
+						client.setSoLinger(true, 0);
+					}
 				}
 			}
 		}
@@ -177,7 +218,12 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
-	private void pump(Socket from, Socket to, boolean slow) {
+	/**
+	 * Copy bytes until either side closes or {@code limit} bytes went through.
+	 * @return whether the copy ended because a side closed (not at the limit)
+	 */
+	private boolean pump(Socket from, Socket to, boolean slow, long limit) {
+		long copied = 0;
 		try {
 			InputStream in = from.getInputStream();
 			OutputStream out = to.getOutputStream();
@@ -188,16 +234,25 @@ public final class TcpProxy implements AutoCloseable {
 					// simulates a slow link, not a synchronisation
 					java.util.concurrent.locks.LockSupport.parkNanos(this.slowDelay.toNanos());
 				}
-				out.write(buffer, 0, read);
+				int allowed = (int) Math.min(read, limit - copied);
+				out.write(buffer, 0, allowed);
 				out.flush();
+				copied += allowed;
+				if (copied >= limit) {
+					return false;
+				}
 			}
+			return true;
 		}
 		catch (IOException ex) {
 			// connection closed
+			return true;
 		}
 		finally {
-			closeQuietly(from);
-			closeQuietly(to);
+			if (copied < limit) {
+				closeQuietly(from);
+				closeQuietly(to);
+			}
 		}
 	}
 
