@@ -139,8 +139,11 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * @param pingInterval how long to wait for a PING acknowledgement on a connection
 	 * idle for {@code max-idle-time} before closing it, or {@code null} to close idle
 	 * connections without a PING
+	 * @param maxResetsPerConnection streams the client may reset on one connection before
+	 * it takes no new streams and closes once idle, or 0 for no limit
 	 */
-	public record Http2(int maxConcurrentStreams, int minConnections, @Nullable Duration pingInterval) {
+	public record Http2(int maxConcurrentStreams, int minConnections, @Nullable Duration pingInterval,
+			int maxResetsPerConnection) {
 
 	}
 

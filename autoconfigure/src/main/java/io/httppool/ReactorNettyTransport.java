@@ -106,7 +106,7 @@ final class ReactorNettyTransport {
 					tracker.connectionOpened();
 				}
 			})
-			.doOnRequest((request, connection) -> tracker.requestSent());
+			.doOnRequest(onRequest(settings, tracker));
 		if (settings.wiretap()) {
 			// events and sizes only: a dump of the bytes would log secret headers
 			client = client.wiretap("reactor.netty.http.client.HttpClient." + settings.name(), LogLevel.DEBUG,
@@ -136,6 +136,19 @@ final class ReactorNettyTransport {
 			client = client.proxy((spec) -> configureProxy(spec, proxy));
 		}
 		return client;
+	}
+
+	private static java.util.function.BiConsumer<reactor.netty.http.client.HttpClientRequest, reactor.netty.Connection> onRequest(
+			HttpPoolClientSettings settings, PoolStateTracker tracker) {
+		int maxResets = settings.http2().maxResetsPerConnection();
+		if (maxResets == 0) {
+			return (request, connection) -> tracker.requestSent();
+		}
+		String name = settings.name();
+		return (request, connection) -> {
+			tracker.requestSent();
+			Http2ResetBudget.watch(connection, name, maxResets);
+		};
 	}
 
 	private static boolean isHttps(HttpPoolClientSettings settings) {

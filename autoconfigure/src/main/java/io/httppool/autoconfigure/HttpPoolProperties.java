@@ -431,6 +431,22 @@ public class HttpPoolProperties {
 		 */
 		private @Nullable Duration pingInterval;
 
+		/**
+		 * Streams the client may reset (cancelled calls) on one connection before the
+		 * connection takes no new streams and closes once its last stream ends, so that a
+		 * server's rapid-reset limit (Netty: 200 in 30 s) never closes it under load; 0
+		 * keeps connections whatever the resets.
+		 */
+		private int maxResetsPerConnection = 100;
+
+		public int getMaxResetsPerConnection() {
+			return this.maxResetsPerConnection;
+		}
+
+		public void setMaxResetsPerConnection(int maxResetsPerConnection) {
+			this.maxResetsPerConnection = maxResetsPerConnection;
+		}
+
 		public int getMaxConcurrentStreams() {
 			return this.maxConcurrentStreams;
 		}

@@ -52,6 +52,7 @@ final class HttpPoolPropertiesValidator {
 					"at most max-connections (" + client.getMaxConnections() + ")");
 		}
 		check.positiveIfSet("http2.ping-interval", http2.getPingInterval());
+		check.atLeast("http2.max-resets-per-connection", http2.getMaxResetsPerConnection(), 0);
 		check.positive("connect-timeout", client.getConnectTimeout());
 		if (client.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {
 			throw new InvalidHttpPoolPropertyException(prefix + ".connect-timeout", client.getConnectTimeout(),

@@ -75,6 +75,7 @@ final class EffectiveSettings {
 		result.put("max-concurrent-streams", http2.maxConcurrentStreams());
 		result.put("min-connections", http2.minConnections());
 		put(result, "ping-interval", format(http2.pingInterval()));
+		result.put("max-resets-per-connection", http2.maxResetsPerConnection());
 		return result;
 	}
 

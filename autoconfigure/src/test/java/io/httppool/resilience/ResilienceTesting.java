@@ -57,8 +57,15 @@ final class ResilienceTesting {
 	 * Wait until the client's pool has no active connection.
 	 */
 	static void assertNoActiveConnections(ApplicationContext context) {
-		HttpPoolClient client = client(context);
-		Awaitility.await()
+		assertNoActiveConnectionsOf(context, CLIENT);
+	}
+
+	/**
+	 * Wait until the pool of the named client has no active connection.
+	 */
+	static void assertNoActiveConnectionsOf(ApplicationContext context, String name) {
+		HttpPoolClient client = context.getBean(HttpPoolClients.class).get(name);
+		Awaitility.await("no active connection in pool '" + name + "'")
 			.atMost(Duration.ofSeconds(10))
 			.until(() -> client.state().activeConnections() == 0 && client.state().pendingAcquires() == 0);
 	}
