@@ -98,7 +98,10 @@ final class ReactorNettyTransport {
 			})
 			.doOnRequest((request, connection) -> tracker.requestSent());
 		if (settings.wiretap()) {
-			client = client.doOnChannelInit(wiretap(settings));
+			String category = "reactor.netty.http.client.HttpClient." + settings.name();
+			SanitizedHttp2FrameLogger frameLogger = new SanitizedHttp2FrameLogger(category);
+			client = client.doOnChannelInit(wiretap(category))
+				.doOnRequest((request, connection) -> frameLogger.install(connection));
 		}
 		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
 		if (baseUrlSecrets.restoresQuery()) {
@@ -131,22 +134,22 @@ final class ReactorNettyTransport {
 	}
 
 	/**
-	 * Connection events and sizes at DEBUG, never the bytes. Not Reactor Netty's
-	 * {@code wiretap}: the handler it installs under {@link NettyPipeline#LoggingHandler}
-	 * makes Reactor Netty add an HTTP/2 frame logger
-	 * ({@code reactor.netty.http.client.h2}) and a hex dump of the proxy's handshake
-	 * ({@code reactor.netty.proxy}), which print headers, query strings and proxy
-	 * credentials, whatever the format chosen here.
+	 * Connection events and sizes at DEBUG, never the bytes; HTTP/2 frames are logged by
+	 * {@link SanitizedHttp2FrameLogger}. Not Reactor Netty's {@code wiretap}: the handler
+	 * it installs under {@link NettyPipeline#LoggingHandler} makes Reactor Netty add an
+	 * HTTP/2 frame logger ({@code reactor.netty.http.client.h2}) and a hex dump of the
+	 * proxy connection ({@code reactor.netty.proxy}), which print headers, query strings
+	 * and proxy credentials, whatever the format chosen here.
 	 */
-	private static ChannelPipelineConfigurer wiretap(HttpPoolClientSettings settings) {
-		LoggingHandler handler = AdvancedByteBufFormat.SIMPLE.toLoggingHandler(
-				"reactor.netty.http.client.HttpClient." + settings.name(), LogLevel.DEBUG, Charset.defaultCharset());
+	private static ChannelPipelineConfigurer wiretap(String category) {
+		LoggingHandler handler = AdvancedByteBufFormat.SIMPLE.toLoggingHandler(category, LogLevel.DEBUG,
+				Charset.defaultCharset());
 		return (observer, channel, remoteAddress) -> channel.pipeline().addFirst(WIRETAP_HANDLER, handler);
 	}
 
 	/**
 	 * Refuse a client on which a customizer turned on Reactor Netty's own wiretap, whose
-	 * loggers print secrets (see {@link #wiretap(HttpPoolClientSettings)}).
+	 * loggers print secrets (see {@link #wiretap(String)}).
 	 * @param settings the client's settings
 	 * @param client the client after all customizers
 	 */

@@ -198,6 +198,22 @@ class HttpPoolPlantedSecretsIntegrationTests {
 			}
 		}
 		assertThat(checked).as("log events captured").isGreaterThan(1000);
+		for (String client : List.of("h2c", "h2")) {
+			softly.assertThat(events)
+				.filteredOn((event) -> event.getLoggerName().equals("reactor.netty.http.client.HttpClient." + client))
+				.as("sanitized HTTP/2 frames logged for " + client)
+				.map(ILoggingEvent::getFormattedMessage)
+				.anyMatch((message) -> message.contains("OUTBOUND HEADERS: streamId=")
+						&& message.contains("/api/items/3?api_key=******&v=1")
+						&& message.contains("authorization: ******") && message.contains("x-api-key: ******"))
+				.anyMatch((message) -> message.contains("INBOUND HEADERS: streamId=")
+						&& message.contains(":status: 200"));
+		}
+		softly.assertThat(events)
+			.filteredOn((event) -> event.getLoggerName().equals("reactor.netty.http.client.HttpClient.h1"))
+			.as("wiretap of h1")
+			.map(ILoggingEvent::getFormattedMessage)
+			.anyMatch((message) -> message.contains("WRITE: "));
 		softly.assertThat(leakingEvents).as("log events showing secrets").isEmpty();
 		softly.assertAll();
 	}
