@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * {@code SanitizingFunction}, the {@code env} and {@code configprops} endpoints. Needs no
  * actuator class.
  * <p>
- * Secret are: values of headers, query parameters and properties whose name contains
+ * Secrets are: values of headers, query parameters and properties whose name contains
  * {@code authorization}, {@code cookie}, {@code key}, {@code token}, {@code secret},
  * {@code password}, {@code credential}, {@code signature} or {@code session} (in any
  * case), a query parameter named {@code sig}, and the password of a URL's user info. Each

@@ -1,6 +1,12 @@
 package io.httppool.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.httppool.HttpPoolClientCustomizer;
@@ -20,6 +26,7 @@ import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +82,54 @@ class HttpPoolSecretsTests {
 		if (wiretap) {
 			assertThat(output).contains("HttpClient.stt");
 		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "http1", "h2c" })
+	void whenBaseUrlHasUserInfoAndSecretQueryThenTheyAreSentButSpringNeverSeesThem(String protocol) {
+		Queue<String> received = new ConcurrentLinkedQueue<>();
+		try (TestUpstream upstream = TestUpstream
+			.speaking(protocol.equals("h2c") ? HttpProtocol.H2C : HttpProtocol.HTTP11)
+			.handler((request, response) -> {
+				received.add(request.uri() + " " + request.requestHeaders().get("Authorization"));
+				return response.sendString(Mono.just("ok"));
+			})
+			.start()) {
+			String origin = upstream.baseUrl().replace("http://", "");
+			HttpPoolTestContexts.core()
+				.withPropertyValues("http.pool.clients.basic.protocol=" + protocol,
+						"http.pool.clients.basic.base-url=http://svc:p%40ss@" + origin + "/v1?token=t0k&lang=en",
+						"http.pool.clients.bearer.protocol=" + protocol,
+						"http.pool.clients.bearer.base-url=http://svc:p%40ss@" + origin + "/v2",
+						"http.pool.clients.bearer.default-headers.Authorization=Bearer " + SECRET)
+				.run((context) -> {
+					List<String> urls = new CopyOnWriteArrayList<>();
+					WebClient basic = context.getBean("basicWebClient", WebClient.class)
+						.mutate()
+						.filter((request, next) -> {
+							urls.add(request.url().toString());
+							return next.exchange(request);
+						})
+						.build();
+					assertThat(
+							basic.get().uri("/x?y=1").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10)))
+						.isEqualTo("ok");
+					assertThat(context.getBean("basicRestClient", RestClient.class)
+						.get()
+						.uri("/z")
+						.retrieve()
+						.body(String.class)).isEqualTo("ok");
+					assertThat(context.getBean("bearerRestClient", RestClient.class)
+						.get()
+						.uri("/b")
+						.retrieve()
+						.body(String.class)).isEqualTo("ok");
+					assertThat(urls).containsExactly("http://" + origin + "/v1/x?token=******&lang=en&y=1");
+				});
+		}
+		String basic = "Basic " + Base64.getEncoder().encodeToString("svc:p@ss".getBytes(StandardCharsets.UTF_8));
+		assertThat(received).containsExactly("/v1/x?token=t0k&lang=en&y=1 " + basic, "/v1/z?token=t0k&lang=en " + basic,
+				"/v2/b Bearer " + SECRET);
 	}
 
 	@Test
