@@ -21,6 +21,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
 import io.httppool.test.Actuator;
 import io.httppool.test.TestConnectProxy;
@@ -84,6 +85,8 @@ class HttpPoolPlantedSecretsIntegrationTests {
 		List<String> exceptionMessages = new ArrayList<>();
 		Map<String, String> endpoints = new LinkedHashMap<>();
 		LoopResources upstreamLoops = LoopResources.create("upstream", 1, true);
+		Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		Level rootLevel = root.getLevel();
 		try (AllLoggersAtTrace capture = new AllLoggersAtTrace(events);
 				TestUpstream http1 = upstream(upstreamLoops, received, HttpProtocol.HTTP11).start();
 				TestUpstream h2c = upstream(upstreamLoops, received, HttpProtocol.HTTP11, HttpProtocol.H2C).start();
@@ -171,6 +174,8 @@ class HttpPoolPlantedSecretsIntegrationTests {
 		finally {
 			upstreamLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block();
 		}
+		assertThat(root.getLevel()).as("root logger level restored").isEqualTo(rootLevel);
+		assertThat(root.iteratorForAppenders()).as("appenders restored").toIterable().isNotEmpty();
 		assertThat(exceptionMessages).as("the failing requests failed").hasSizeGreaterThanOrEqualTo(6);
 		SoftAssertions softly = new SoftAssertions();
 		assertSecretsWereSent(softly, received);
@@ -364,7 +369,10 @@ class HttpPoolPlantedSecretsIntegrationTests {
 
 		private final AppenderBase<ILoggingEvent> appender;
 
+		private final List<Appender<ILoggingEvent>> detached = new ArrayList<>();
+
 		AllLoggersAtTrace(Queue<ILoggingEvent> events) {
+			// the root logger is in the list too
 			for (Logger logger : this.context.getLoggerList()) {
 				if (logger.getLevel() != null) {
 					this.levels.put(logger, logger.getLevel());
@@ -372,7 +380,6 @@ class HttpPoolPlantedSecretsIntegrationTests {
 				}
 			}
 			Logger root = this.context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-			this.levels.put(root, root.getLevel());
 			root.setLevel(Level.TRACE);
 			this.appender = new AppenderBase<>() {
 				@Override
@@ -383,6 +390,9 @@ class HttpPoolPlantedSecretsIntegrationTests {
 			};
 			this.appender.setContext(this.context);
 			this.appender.start();
+			// tens of thousands of TRACE lines would flood the test report
+			root.iteratorForAppenders().forEachRemaining(this.detached::add);
+			this.detached.forEach(root::detachAppender);
 			root.addAppender(this.appender);
 		}
 
@@ -391,6 +401,7 @@ class HttpPoolPlantedSecretsIntegrationTests {
 			Logger root = this.context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 			root.detachAppender(this.appender);
 			this.appender.stop();
+			this.detached.forEach(root::addAppender);
 			for (Logger logger : this.context.getLoggerList()) {
 				if (!this.levels.containsKey(logger)) {
 					logger.setLevel(null);
