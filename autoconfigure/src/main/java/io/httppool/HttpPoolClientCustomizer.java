@@ -17,7 +17,9 @@ public interface HttpPoolClientCustomizer {
 
 	/**
 	 * Adjust the Reactor Netty client that both the {@code WebClient} and the
-	 * {@code RestClient} of the client run on.
+	 * {@code RestClient} of the client run on. Turning on Reactor Netty's own
+	 * {@code wiretap} here stops startup, because its HTTP/2 frame and proxy loggers
+	 * print headers and credentials; the {@code wiretap} property logs without them.
 	 * @param settings the client's effective settings
 	 * @param httpClient the client built from the settings
 	 * @return the client to use, usually {@code httpClient} with more configuration

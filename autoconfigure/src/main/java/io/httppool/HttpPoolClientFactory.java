@@ -76,6 +76,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			httpClient = customizer.customizeHttpClient(settings, httpClient);
 		}
+		ReactorNettyTransport.checkNoReactorNettyWiretap(settings, httpClient);
 		ClientGuard guard = new ClientGuard(settings);
 		WebClient.Builder webClient = this.webClientBuilders.get();
 		configure(settings, httpClient, guard, webClient);
@@ -110,10 +111,11 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	private void configure(HttpPoolClientSettings settings, HttpClient httpClient, ClientGuard guard,
 			WebClient.Builder builder) {
 		builder.clientConnector(GuardedResponses.guard(new ReactorClientHttpConnector(httpClient), guard));
-		if (settings.baseUrl() != null) {
-			builder.baseUrl(settings.baseUrl().toString());
+		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
+		if (baseUrlSecrets.baseUrl() != null) {
+			builder.baseUrl(baseUrlSecrets.baseUrl());
 		}
-		settings.defaultHeaders().forEach(builder::defaultHeader);
+		baseUrlSecrets.defaultHeaders(settings.defaultHeaders()).forEach(builder::defaultHeader);
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			customizer.customizeWebClient(settings, builder);
 		}
@@ -129,10 +131,11 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		ReactorClientHttpRequestFactory requestFactory = new ReactorClientHttpRequestFactory(httpClient);
 		requestFactory.setReadTimeout(settings.timeouts().responseTimeout());
 		builder.requestFactory(requestFactory);
-		if (settings.baseUrl() != null) {
-			builder.baseUrl(settings.baseUrl().toString());
+		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
+		if (baseUrlSecrets.baseUrl() != null) {
+			builder.baseUrl(baseUrlSecrets.baseUrl());
 		}
-		settings.defaultHeaders().forEach(builder::defaultHeader);
+		baseUrlSecrets.defaultHeaders(settings.defaultHeaders()).forEach(builder::defaultHeader);
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			customizer.customizeRestClient(settings, builder);
 		}

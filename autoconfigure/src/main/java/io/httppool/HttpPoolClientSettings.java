@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,11 +12,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Effective, validated settings of one named client: {@code http.pool.defaults} with
  * {@code http.pool.clients.<name>} layered on top. Immutable; {@link #toString()} masks
- * secrets.
+ * secrets as {@link HttpPoolSanitizer} decides.
  *
  * @param name the client name, also the pool name and the Resilience4j instance name
  * @param baseUrl absolute {@code http} or {@code https} URL every relative request
- * resolves against, or {@code null} for none
+ * resolves against, or {@code null} for none; its user info is sent as an
+ * {@code Authorization: Basic} header (unless {@code Authorization} is a default header)
+ * and never reaches Spring or Reactor Netty as part of a URL
  * @param defaultHeaders headers sent with every request, in configuration order
  * @param protocol the protocol to speak
  * @param pool connection pool settings
@@ -42,14 +43,6 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 		boolean compression, boolean followRedirects, boolean wiretap, Health health, Retry retry,
 		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout) {
 
-	private static final List<String> SENSITIVE_HEADER_PARTS = List.of("authorization", "cookie", "key", "token",
-			"secret", "password", "credential", "signature", "session");
-
-	private static final String MASK = "******";
-
-	private static final java.util.regex.Pattern USER_INFO_PASSWORD = java.util.regex.Pattern
-		.compile("(//[^/@:]*:)[^/@]*@");
-
 	public HttpPoolClientSettings {
 		defaultHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(defaultHeaders));
 	}
@@ -71,11 +64,10 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * Default headers with the values of sensitive ones (authorization, cookies, keys,
 	 * tokens, secrets) replaced by a mask, for logs and endpoints.
 	 * @return the masked headers
+	 * @see HttpPoolSanitizer#sanitizeHeaders(Map)
 	 */
 	public Map<String, String> maskedDefaultHeaders() {
-		Map<String, String> masked = new LinkedHashMap<>();
-		this.defaultHeaders.forEach((header, value) -> masked.put(header, isSensitiveHeader(header) ? MASK : value));
-		return masked;
+		return HttpPoolSanitizer.sanitizeHeaders(this.defaultHeaders);
 	}
 
 	/**
@@ -83,31 +75,36 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * shown.
 	 * @param headerName the header name, in any case
 	 * @return whether the header is sensitive
+	 * @deprecated since 0.2.0 in favor of {@link HttpPoolSanitizer#isSensitive(String)}
 	 */
+	@Deprecated(since = "0.2.0", forRemoval = true)
 	public static boolean isSensitiveHeader(String headerName) {
-		String lower = headerName.toLowerCase(java.util.Locale.ROOT);
-		return SENSITIVE_HEADER_PARTS.stream().anyMatch(lower::contains);
+		return HttpPoolSanitizer.isSensitive(headerName);
 	}
 
 	/**
-	 * Mask the password of the user info of a URL ({@code https://user:******@host}), for
-	 * logs and messages.
+	 * Mask the secrets of a URL, for logs and messages.
 	 * @param url the URL as configured, possibly invalid
-	 * @return the URL without its password
+	 * @return the URL without its secrets
+	 * @deprecated since 0.2.0 in favor of {@link HttpPoolSanitizer#sanitize(String)},
+	 * which also masks sensitive query parameters
 	 */
+	@Deprecated(since = "0.2.0", forRemoval = true)
 	public static String maskUserInfo(String url) {
-		return USER_INFO_PASSWORD.matcher(url).replaceFirst("$1" + MASK + "@");
+		String sanitized = HttpPoolSanitizer.sanitize(url);
+		return (sanitized != null) ? sanitized : url;
 	}
 
 	@Override
 	public String toString() {
 		return "HttpPoolClientSettings[name=" + this.name + ", baseUrl="
-				+ ((this.baseUrl != null) ? maskUserInfo(this.baseUrl.toString()) : null) + ", defaultHeaders="
-				+ maskedDefaultHeaders() + ", protocol=" + this.protocol + ", pool=" + this.pool + ", http2="
-				+ this.http2 + ", timeouts=" + this.timeouts + ", ssl=" + this.ssl + ", proxy=" + this.proxy
-				+ ", compression=" + this.compression + ", followRedirects=" + this.followRedirects + ", wiretap="
-				+ this.wiretap + ", health=" + this.health + ", retry=" + this.retry + ", circuitBreaker="
-				+ this.circuitBreaker + ", bulkhead=" + this.bulkhead + ", timeout=" + this.timeout + "]";
+				+ ((this.baseUrl != null) ? HttpPoolSanitizer.sanitize(this.baseUrl.toString()) : null)
+				+ ", defaultHeaders=" + maskedDefaultHeaders() + ", protocol=" + this.protocol + ", pool=" + this.pool
+				+ ", http2=" + this.http2 + ", timeouts=" + this.timeouts + ", ssl=" + this.ssl + ", proxy="
+				+ this.proxy + ", compression=" + this.compression + ", followRedirects=" + this.followRedirects
+				+ ", wiretap=" + this.wiretap + ", health=" + this.health + ", retry=" + this.retry
+				+ ", circuitBreaker=" + this.circuitBreaker + ", bulkhead=" + this.bulkhead + ", timeout="
+				+ this.timeout + "]";
 	}
 
 	/**
@@ -191,7 +188,7 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 		public String toString() {
 			return "Proxy[type=" + this.type + ", host=" + this.host + ", port=" + this.port + ", nonProxyHosts="
 					+ this.nonProxyHosts + ", username=" + this.username + ", password="
-					+ ((this.password != null) ? MASK : null) + "]";
+					+ ((this.password != null) ? HttpPoolSanitizer.MASK : null) + "]";
 		}
 
 	}

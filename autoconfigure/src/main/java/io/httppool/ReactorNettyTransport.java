@@ -1,16 +1,20 @@
 package io.httppool;
 
+import java.nio.charset.Charset;
 import java.time.Duration;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.logging.LogLevel;
+import io.netty.handler.logging.LoggingHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.ConnectionObserver;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -34,7 +38,7 @@ final class ReactorNettyTransport {
 
 	private static final Log logger = LogFactory.getLog(HttpPoolClientFactory.class);
 
-	private static final String HTTP2_FRAME_LOGGER = "reactor.netty.http.client.h2";
+	private static final String WIRETAP_HANDLER = "httpPool.wiretap";
 
 	private final LoopResources loopResources;
 
@@ -46,19 +50,6 @@ final class ReactorNettyTransport {
 		this.loopResources = loopResources;
 		this.sslBundles = sslBundles;
 		this.shutdownTimeout = shutdownTimeout;
-	}
-
-	private static void warnIfFrameLoggerShowsSecrets(HttpPoolClientSettings settings) {
-		boolean secrets = settings.defaultHeaders()
-			.keySet()
-			.stream()
-			.anyMatch(HttpPoolClientSettings::isSensitiveHeader);
-		if (secrets && (settings.isHttp2() || settings.baseUrl() == null)
-				&& LogFactory.getLog(HTTP2_FRAME_LOGGER).isDebugEnabled()) {
-			logger.warn("HTTP pool client '" + settings.name() + "' sends secret default headers over HTTP/2 while "
-					+ HTTP2_FRAME_LOGGER + " logs at DEBUG: Reactor Netty's frame logger prints header frames,"
-					+ " so raise that logger to INFO outside development");
-		}
 	}
 
 	ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker) {
@@ -90,7 +81,6 @@ final class ReactorNettyTransport {
 	}
 
 	HttpClient httpClient(HttpPoolClientSettings settings, ConnectionProvider provider, PoolStateTracker tracker) {
-		warnIfFrameLoggerShowsSecrets(settings);
 		HttpPoolClientSettings.Timeouts timeouts = settings.timeouts();
 		HttpClient client = HttpClient.create(provider)
 			.runOn(this.loopResources)
@@ -108,9 +98,14 @@ final class ReactorNettyTransport {
 			})
 			.doOnRequest(onRequest(settings, tracker));
 		if (settings.wiretap()) {
-			// events and sizes only: a dump of the bytes would log secret headers
-			client = client.wiretap("reactor.netty.http.client.HttpClient." + settings.name(), LogLevel.DEBUG,
-					AdvancedByteBufFormat.SIMPLE);
+			String category = "reactor.netty.http.client.HttpClient." + settings.name();
+			SanitizedHttp2FrameLogger frameLogger = new SanitizedHttp2FrameLogger(category);
+			client = client.doOnChannelInit(wiretap(category))
+				.doOnRequest((request, connection) -> frameLogger.install(connection));
+		}
+		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
+		if (baseUrlSecrets.restoresQuery()) {
+			client = client.doOnRequest((request, connection) -> baseUrlSecrets.restoreQuery(connection));
 		}
 		if (timeouts.writeTimeout() != null) {
 			long millis = timeouts.writeTimeout().toMillis();
@@ -149,6 +144,36 @@ final class ReactorNettyTransport {
 			tracker.requestSent();
 			Http2ResetBudget.watch(connection, name, maxResets);
 		};
+	}
+
+	/**
+	 * Connection events and sizes at DEBUG, never the bytes; HTTP/2 frames are logged by
+	 * {@link SanitizedHttp2FrameLogger}. Not Reactor Netty's {@code wiretap}: the handler
+	 * it installs under {@link NettyPipeline#LoggingHandler} makes Reactor Netty add an
+	 * HTTP/2 frame logger ({@code reactor.netty.http.client.h2}) and a hex dump of the
+	 * proxy connection ({@code reactor.netty.proxy}), which print headers, query strings
+	 * and proxy credentials, whatever the format chosen here.
+	 */
+	private static ChannelPipelineConfigurer wiretap(String category) {
+		LoggingHandler handler = AdvancedByteBufFormat.SIMPLE.toLoggingHandler(category, LogLevel.DEBUG,
+				Charset.defaultCharset());
+		return (observer, channel, remoteAddress) -> channel.pipeline().addFirst(WIRETAP_HANDLER, handler);
+	}
+
+	/**
+	 * Refuse a client on which a customizer turned on Reactor Netty's own wiretap, whose
+	 * loggers print secrets (see {@link #wiretap(String)}).
+	 * @param settings the client's settings
+	 * @param client the client after all customizers
+	 */
+	static void checkNoReactorNettyWiretap(HttpPoolClientSettings settings, HttpClient client) {
+		if (client.configuration().loggingHandler() != null) {
+			throw new IllegalStateException("HTTP pool client '" + settings.name() + "': an HttpPoolClientCustomizer "
+					+ "turned on Reactor Netty's wiretap, which makes reactor.netty.http.client.h2 and "
+					+ "reactor.netty.proxy print request headers, query strings and proxy credentials at DEBUG. "
+					+ "Remove it and set http.pool.clients." + settings.name()
+					+ ".wiretap=true, which logs connection events and sizes without them.");
+		}
 	}
 
 	private static boolean isHttps(HttpPoolClientSettings settings) {

@@ -99,7 +99,9 @@ public class HttpPoolProperties {
 	public static class Client {
 
 		/**
-		 * Absolute http or https URL relative request URIs resolve against.
+		 * Absolute http or https URL relative request URIs resolve against. User info
+		 * (user:password) is sent as an Authorization Basic header unless one is
+		 * configured.
 		 */
 		private @Nullable String baseUrl;
 
@@ -199,8 +201,9 @@ public class HttpPoolProperties {
 
 		/**
 		 * Whether to log connection events (connect, TLS, reads and writes with their
-		 * sizes) at DEBUG under reactor.netty.http.client.HttpClient.<name>. Bytes are
-		 * never dumped, so headers and bodies stay out of the logs.
+		 * sizes) and HTTP/2 frames at DEBUG under
+		 * reactor.netty.http.client.HttpClient.<name>. Bytes are never dumped and secret
+		 * header and query values are masked.
 		 */
 		private boolean wiretap;
 

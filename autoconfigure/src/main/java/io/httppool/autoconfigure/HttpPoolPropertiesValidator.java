@@ -5,8 +5,8 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 
-import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolProtocol;
+import io.httppool.HttpPoolSanitizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -15,7 +15,8 @@ import org.springframework.boot.ssl.SslBundles;
 /**
  * Checks the values of one client (or of {@code http.pool.defaults}) and names the full
  * key, the value and what is allowed in every failure. Secrets (sensitive header values,
- * a password in a URL) are never part of a message.
+ * a password or a sensitive query parameter in a URL) are masked by
+ * {@link HttpPoolSanitizer} before they reach a message.
  *
  * @author http-pool team
  */
@@ -91,7 +92,7 @@ final class HttpPoolPropertiesValidator {
 			return null;
 		}
 		String allowed = "an absolute http:// or https:// URL with a host";
-		String shown = HttpPoolClientSettings.maskUserInfo(baseUrl);
+		String shown = HttpPoolSanitizer.sanitize(baseUrl);
 		try {
 			URI uri = new URI(baseUrl);
 			String scheme = uri.getScheme();
@@ -113,11 +114,11 @@ final class HttpPoolPropertiesValidator {
 		boolean https = "https".equalsIgnoreCase(baseUrl.getScheme());
 		if (protocol == HttpPoolProtocol.H2C && https) {
 			throw check.invalid("protocol", "h2c", "h2 or auto for the https base-url "
-					+ HttpPoolClientSettings.maskUserInfo(baseUrl.toString()) + " (h2c is HTTP/2 over clear text)");
+					+ HttpPoolSanitizer.sanitize(baseUrl.toString()) + " (h2c is HTTP/2 over clear text)");
 		}
 		if (protocol == HttpPoolProtocol.H2 && !https) {
 			throw check.invalid("protocol", "h2", "h2c, http1 or auto for the http base-url "
-					+ HttpPoolClientSettings.maskUserInfo(baseUrl.toString()) + " (h2 is HTTP/2 over TLS)");
+					+ HttpPoolSanitizer.sanitize(baseUrl.toString()) + " (h2 is HTTP/2 over TLS)");
 		}
 	}
 
@@ -127,7 +128,8 @@ final class HttpPoolPropertiesValidator {
 				throw check.invalid("default-headers", header, "a header name without CR or LF");
 			}
 			if (value != null && containsLineBreak(value)) {
-				String shown = HttpPoolClientSettings.isSensitiveHeader(header) ? "(a hidden value)" : value;
+				String shown = HttpPoolSanitizer.isSensitive(header) ? "(a hidden value)"
+						: HttpPoolSanitizer.sanitize(value);
 				throw check.invalid("default-headers." + header, shown.replace("\r", "\\r").replace("\n", "\\n"),
 						"a header value without CR or LF");
 			}

@@ -1,7 +1,5 @@
 package io.httppool.endpoint;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import io.httppool.HttpPoolClientSettings;
+import io.httppool.HttpPoolSanitizer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,11 +17,10 @@ import org.jspecify.annotations.Nullable;
  * {@code http.pool.clients.<name>.*}, so that the JSON reads like the configuration.
  * Durations use the short form the properties accept ({@code 5s}, {@code 200ms}). Unset
  * optional values are left out. Secrets never leave: sensitive default headers, the proxy
- * password, user info in the base URL and sensitive query parameters are masked.
+ * password, user info in the base URL and sensitive query parameters are masked by
+ * {@link HttpPoolSanitizer}.
  */
 final class EffectiveSettings {
-
-	static final String MASK = "******";
 
 	private static final List<ChronoUnit> UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
 			ChronoUnit.SECONDS, ChronoUnit.MILLIS);
@@ -35,7 +33,8 @@ final class EffectiveSettings {
 
 	static Map<String, Object> describe(HttpPoolClientSettings settings) {
 		Map<String, Object> result = new LinkedHashMap<>();
-		put(result, "base-url", (settings.baseUrl() != null) ? maskUrl(settings.baseUrl()) : null);
+		put(result, "base-url",
+				(settings.baseUrl() != null) ? HttpPoolSanitizer.sanitize(settings.baseUrl().toString()) : null);
 		result.put("default-headers", settings.maskedDefaultHeaders());
 		result.put("protocol", settings.protocol().name().toLowerCase(Locale.ROOT));
 		HttpPoolClientSettings.Pool pool = settings.pool();
@@ -94,7 +93,7 @@ final class EffectiveSettings {
 		result.put("port", proxy.port());
 		put(result, "non-proxy-hosts", proxy.nonProxyHosts());
 		put(result, "username", proxy.username());
-		put(result, "password", (proxy.password() != null) ? MASK : null);
+		put(result, "password", (proxy.password() != null) ? HttpPoolSanitizer.MASK : null);
 		return result;
 	}
 
@@ -124,57 +123,6 @@ final class EffectiveSettings {
 		if (value != null) {
 			map.put(key, value);
 		}
-	}
-
-	/**
-	 * Mask the password of the user info and the values of sensitive query parameters
-	 * ({@code ?api_key=...}) of a URL.
-	 * @param url the URL
-	 * @return the URL, safe to show
-	 */
-	static String maskUrl(URI url) {
-		String userInfo = url.getRawUserInfo();
-		String query = url.getRawQuery();
-		if (userInfo == null && query == null) {
-			return url.toString();
-		}
-		if (userInfo != null) {
-			int colon = userInfo.indexOf(':');
-			userInfo = (colon >= 0) ? userInfo.substring(0, colon + 1) + MASK : userInfo;
-		}
-		if (query != null) {
-			query = maskQuery(query);
-		}
-		try {
-			String authority = ((userInfo != null) ? userInfo + "@" : "") + url.getHost()
-					+ ((url.getPort() != -1) ? ":" + url.getPort() : "");
-			return new URI(url.getScheme() + "://" + authority + nullToEmpty(url.getRawPath())
-					+ ((query != null) ? "?" + query : "")
-					+ ((url.getRawFragment() != null) ? "#" + url.getRawFragment() : ""))
-				.toString();
-		}
-		catch (URISyntaxException ex) {
-			// Never echo a URL that might hold a secret we failed to mask
-			return url.getScheme() + "://" + url.getHost() + "/" + MASK;
-		}
-	}
-
-	private static String maskQuery(String query) {
-		StringBuilder masked = new StringBuilder();
-		for (String parameter : query.split("&", -1)) {
-			if (!masked.isEmpty()) {
-				masked.append('&');
-			}
-			int equals = parameter.indexOf('=');
-			String name = (equals >= 0) ? parameter.substring(0, equals) : parameter;
-			boolean sensitive = equals >= 0 && HttpPoolClientSettings.isSensitiveHeader(name);
-			masked.append(sensitive ? name + "=" + MASK : parameter);
-		}
-		return masked.toString();
-	}
-
-	private static String nullToEmpty(@Nullable String value) {
-		return (value != null) ? value : "";
 	}
 
 	/**

@@ -63,6 +63,15 @@ class HttpPoolBadConfigurationTests {
 	}
 
 	@Test
+	void whenBaseUrlWithSecretQueryIsRejectedThenMessageHidesItsValue(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.protocol must be h2 or auto for the https base-url https://stt.example.com/v1?api_key=******&lang=en",
+				"http.pool.clients.stt.base-url=https://stt.example.com/v1?api_key=k3y-hunter2&lang=en",
+				"http.pool.clients.stt.protocol=h2c");
+		assertThat(output).doesNotContain("k3y-hunter2");
+	}
+
+	@Test
 	void whenH2cMeetsHttpsBaseUrlThenStartupFails(CapturedOutput output) {
 		assertStartupFails(output,
 				"http.pool.clients.stt.protocol must be h2 or auto for the https base-url https://stt.example.com",

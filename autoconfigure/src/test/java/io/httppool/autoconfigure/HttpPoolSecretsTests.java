@@ -1,8 +1,16 @@
 package io.httppool.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.httppool.HttpPoolClientCustomizer;
+import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolClients;
 import io.httppool.test.HttpPoolTestContexts;
 import io.httppool.test.TestUpstream;
@@ -12,18 +20,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Secrets in default headers and proxy settings are sent but never logged or shown;
- * trusting every certificate is loud.
+ * Reactor Netty's own wiretap, whose loggers print them, is refused; trusting every
+ * certificate is loud. {@link HttpPoolPlantedSecretsIntegrationTests} plants every kind
+ * of secret with every logger at TRACE.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HttpPoolSecretsTests {
@@ -31,14 +43,12 @@ class HttpPoolSecretsTests {
 	private static final String SECRET = "sk-live-7f3a9c";
 
 	@ParameterizedTest(name = "{0}, wiretap={1}")
-	@CsvSource({ "h2c, false", "http1, false", "http1, true" })
+	@CsvSource({ "h2c, false", "h2c, true", "http1, false", "http1, true" })
 	void whenAuthorizationHeaderIsConfiguredThenServerGetsItButDebugLogsNeverShowIt(String protocol, boolean wiretap,
 			CapturedOutput output) {
 		AtomicReference<String> received = new AtomicReference<>();
 		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
 		logging.setLogLevel("reactor.netty", LogLevel.DEBUG);
-		// Reactor Netty's HTTP/2 frame logger prints header frames: it warns at startup
-		logging.setLogLevel("reactor.netty.http.client.h2", LogLevel.INFO);
 		logging.setLogLevel("io.httppool", LogLevel.DEBUG);
 		try (TestUpstream upstream = TestUpstream
 			.speaking(protocol.equals("h2c") ? HttpProtocol.H2C : HttpProtocol.HTTP11)
@@ -65,7 +75,6 @@ class HttpPoolSecretsTests {
 		}
 		finally {
 			logging.setLogLevel("reactor.netty", null);
-			logging.setLogLevel("reactor.netty.http.client.h2", null);
 			logging.setLogLevel("io.httppool", null);
 		}
 		assertThat(received.get()).isEqualTo("Bearer " + SECRET);
@@ -75,23 +84,72 @@ class HttpPoolSecretsTests {
 		}
 	}
 
-	@Test
-	void whenHttp2FrameLoggerWouldPrintSecretHeadersThenStartupWarnsNamingTheClient(CapturedOutput output) {
-		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
-		logging.setLogLevel("reactor.netty.http.client.h2", LogLevel.DEBUG);
-		try {
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "http1", "h2c" })
+	void whenBaseUrlHasUserInfoAndSecretQueryThenTheyAreSentButSpringNeverSeesThem(String protocol) {
+		Queue<String> received = new ConcurrentLinkedQueue<>();
+		try (TestUpstream upstream = TestUpstream
+			.speaking(protocol.equals("h2c") ? HttpProtocol.H2C : HttpProtocol.HTTP11)
+			.handler((request, response) -> {
+				received.add(request.uri() + " " + request.requestHeaders().get("Authorization"));
+				return response.sendString(Mono.just("ok"));
+			})
+			.start()) {
+			String origin = upstream.baseUrl().replace("http://", "");
 			HttpPoolTestContexts.core()
-				.withPropertyValues("http.pool.clients.stt.base-url=https://stt.example.com",
-						"http.pool.clients.stt.default-headers.Authorization=Bearer " + SECRET)
-				.run((context) -> assertThat(context).hasNotFailed());
+				.withPropertyValues("http.pool.clients.basic.protocol=" + protocol,
+						"http.pool.clients.basic.base-url=http://svc:p%40ss@" + origin + "/v1?token=t0k&lang=en",
+						"http.pool.clients.bearer.protocol=" + protocol,
+						"http.pool.clients.bearer.base-url=http://svc:p%40ss@" + origin + "/v2",
+						"http.pool.clients.bearer.default-headers.Authorization=Bearer " + SECRET)
+				.run((context) -> {
+					List<String> urls = new CopyOnWriteArrayList<>();
+					WebClient basic = context.getBean("basicWebClient", WebClient.class)
+						.mutate()
+						.filter((request, next) -> {
+							urls.add(request.url().toString());
+							return next.exchange(request);
+						})
+						.build();
+					assertThat(
+							basic.get().uri("/x?y=1").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10)))
+						.isEqualTo("ok");
+					assertThat(context.getBean("basicRestClient", RestClient.class)
+						.get()
+						.uri("/z")
+						.retrieve()
+						.body(String.class)).isEqualTo("ok");
+					assertThat(context.getBean("bearerRestClient", RestClient.class)
+						.get()
+						.uri("/b")
+						.retrieve()
+						.body(String.class)).isEqualTo("ok");
+					assertThat(urls).containsExactly("http://" + origin + "/v1/x?token=******&lang=en&y=1");
+				});
 		}
-		finally {
-			logging.setLogLevel("reactor.netty.http.client.h2", null);
-		}
-		assertThat(output).contains("WARN")
-			.contains("HTTP pool client 'stt'")
-			.contains("reactor.netty.http.client.h2")
-			.doesNotContain(SECRET);
+		String basic = "Basic " + Base64.getEncoder().encodeToString("svc:p@ss".getBytes(StandardCharsets.UTF_8));
+		assertThat(received).containsExactly("/v1/x?token=t0k&lang=en&y=1 " + basic, "/v1/z?token=t0k&lang=en " + basic,
+				"/v2/b Bearer " + SECRET);
+	}
+
+	@Test
+	void whenACustomizerTurnsOnReactorNettyWiretapThenStartupFailsNamingTheClientAndTheProperty() {
+		HttpPoolTestContexts.core()
+			.withPropertyValues("http.pool.clients.stt.base-url=https://stt.example.com",
+					"http.pool.clients.stt.default-headers.Authorization=Bearer " + SECRET)
+			.withBean(HttpPoolClientCustomizer.class, () -> new HttpPoolClientCustomizer() {
+				@Override
+				public HttpClient customizeHttpClient(HttpPoolClientSettings settings, HttpClient httpClient) {
+					return httpClient.wiretap(true);
+				}
+			})
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("HTTP pool client 'stt'")
+				.hasMessageContaining("reactor.netty.http.client.h2")
+				.hasMessageContaining("http.pool.clients.stt.wiretap=true")
+				.message()
+				.doesNotContain(SECRET));
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.httppool.endpoint;
 
-import java.net.URI;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -20,20 +19,6 @@ class EffectiveSettingsTests {
 		assertThat(EffectiveSettings.format(Duration.ofNanos(1500))).isEqualTo("1500ns");
 		assertThat(EffectiveSettings.format(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo("PT2562047788015215H30M7S");
 		assertThat(EffectiveSettings.format(null)).isNull();
-	}
-
-	@Test
-	void urlWithoutSecretsIsShownAsIs() {
-		assertThat(EffectiveSettings.maskUrl(URI.create("https://stt.example.com:8443/v1?lang=en#top")))
-			.isEqualTo("https://stt.example.com:8443/v1?lang=en#top");
-	}
-
-	@Test
-	void urlPasswordAndSecretQueryValuesAreMasked() {
-		assertThat(EffectiveSettings.maskUrl(URI.create("https://svc:pa%24s@stt.example.com/v1?token=t0k&lang=en&key")))
-			.isEqualTo("https://svc:******@stt.example.com/v1?token=******&lang=en&key");
-		assertThat(EffectiveSettings.maskUrl(URI.create("http://svc@[::1]:8080?Api-Key=k&x=1")))
-			.isEqualTo("http://svc@[::1]:8080?Api-Key=******&x=1");
 	}
 
 }

@@ -22,6 +22,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A real HTTP server on a loopback port chosen by the OS, for tests. It counts the TCP
@@ -47,8 +48,11 @@ public final class TestUpstream implements AutoCloseable {
 	private TestUpstream(Builder builder) {
 		this.tls = builder.tls;
 		BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler = builder.handler;
-		HttpServer server = HttpServer.create()
-			.host("127.0.0.1")
+		HttpServer server = HttpServer.create();
+		if (builder.loops != null) {
+			server = server.runOn(builder.loops);
+		}
+		server = server.host("127.0.0.1")
 			.port(0)
 			.protocol(builder.protocols)
 			.doOnChannelInit((observer, channel, address) -> {
@@ -196,6 +200,8 @@ public final class TestUpstream implements AutoCloseable {
 
 		private Duration idleClose;
 
+		private LoopResources loops;
+
 		private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler = (request,
 				response) -> response.sendString(Mono.just("ok"));
 
@@ -215,6 +221,17 @@ public final class TestUpstream implements AutoCloseable {
 		 */
 		public Builder closeIdleAfter(Duration idle) {
 			this.idleClose = idle;
+			return this;
+		}
+
+		/**
+		 * Run on the given event loops instead of Reactor Netty's global ones, so that a
+		 * test can tell the server's threads from the client's.
+		 * @param loops the event loops (the caller disposes them)
+		 * @return this
+		 */
+		public Builder runOn(LoopResources loops) {
+			this.loops = loops;
 			return this;
 		}
 

@@ -1,5 +1,7 @@
 /**
- * Auto-configuration of the {@code httppools} actuator endpoint.
+ * Auto-configuration of the {@code httppools} actuator endpoint and of the sanitizing
+ * function that masks {@code http.pool.*} secrets in the {@code env} and
+ * {@code configprops} endpoints.
  */
 @NullMarked
 package io.httppool.autoconfigure.endpoint;
