@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpData;
+import io.httppool.sample.UserInput;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -112,11 +113,12 @@ final class TranscriptionsEndpoint {
 			return error(response, 400, "You must provide a model parameter.", "model", null);
 		}
 		if (language != null && !LANGUAGES.contains(language.text())) {
-			return error(response, 400, "Language '" + language.text() + "' is not an ISO-639-1 code.", "language",
-					null);
+			return error(response, 400, "Language " + UserInput.quote(language.text()) + " is not an ISO-639-1 code.",
+					"language", null);
 		}
 		if (!Set.of("json", "text", "verbose_json").contains(format)) {
-			return error(response, 400, "The simulator answers json, text or verbose_json, not '" + format + "'.",
+			return error(response, 400,
+					"The embedded upstream answers json, text or verbose_json, not " + UserInput.quote(format) + ".",
 					"response_format", null);
 		}
 		if (file.content().length > MAX_FILE_BYTES) {

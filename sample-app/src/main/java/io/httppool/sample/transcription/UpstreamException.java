@@ -1,7 +1,14 @@
 package io.httppool.sample.transcription;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
 import io.httppool.HttpPoolException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -44,7 +51,34 @@ public class UpstreamException extends RuntimeException {
 					"upstream '" + client + "' answered " + status + ": " + upstreamMessage(response), failure);
 		}
 		return new UpstreamException(client, HttpStatus.SERVICE_UNAVAILABLE,
-				"upstream '" + client + "' is unavailable: " + failure.getMessage(), failure);
+				"upstream '" + client + "' is unavailable: " + describe(failure, poolFailure), failure);
+	}
+
+	/**
+	 * What went wrong, without the addresses and library details that the messages of
+	 * network exceptions carry: those go to the log only.
+	 */
+	private static String describe(Throwable failure, @Nullable HttpPoolException poolFailure) {
+		if (poolFailure != null) {
+			// the starter's own messages name the client and the setting to tune
+			return poolFailure.getMessage();
+		}
+		if (find(failure, ConnectTimeoutException.class) != null) {
+			return "connecting timed out";
+		}
+		if (find(failure, ConnectException.class) != null) {
+			return "the connection was refused";
+		}
+		if (find(failure, UnknownHostException.class) != null) {
+			return "its host name could not be resolved";
+		}
+		if (find(failure, TimeoutException.class) != null || find(failure, ReadTimeoutException.class) != null) {
+			return "it did not answer in time";
+		}
+		if (find(failure, PrematureCloseException.class) != null) {
+			return "it closed the connection before answering";
+		}
+		return "the request failed (" + failure.getClass().getSimpleName() + "), see the server log";
 	}
 
 	/**
