@@ -90,7 +90,7 @@ public class SampleProperties {
 		private Engine engine = Engine.SPHINX;
 
 		/**
-		 * Sphinx4 recognizers loaded at startup, about 150 MB of heap each: the number of
+		 * Sphinx4 recognizers loaded at startup, about 200 MB of heap each: the number of
 		 * chunks recognised at once. More than the machine's cores does not help.
 		 */
 		private int recognizers = 2;

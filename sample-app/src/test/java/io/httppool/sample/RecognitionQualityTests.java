@@ -14,6 +14,7 @@ import io.httppool.sample.transcription.Segment;
 import io.httppool.sample.transcription.Transcription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -108,6 +109,22 @@ class RecognitionQualityTests {
 		SttSimulator.Stats seen = this.upstream.stats();
 		assertThat(seen.requestsByProtocol()).containsOnlyKeys("HTTP/2.0");
 		assertThat(seen.maxConcurrentRequests()).as("chunks recognised at once").isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void otherLanguagesAreRefusedByTheEnglishModel() {
+		JsonNode error = Uploads.client(this.port)
+			.post()
+			.uri("/api/transcriptions")
+			.bodyValue(Uploads.upload(TestAudio.bursts(2), "ru"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(502)
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(error.get("message").asString()).isEqualTo(
+				"upstream 'transcription' answered 400: The sphinx4-en-us model recognises English ('en') only.");
 	}
 
 	private static void assertSegmentsAreTimedWithinTheAudio(Transcription transcription) {

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Recognises English speech with CMU Sphinx4 and its US-English model, offline. A
- * recognizer is not thread-safe and takes about 150 MB and two seconds to load, so the
+ * recognizer is not thread-safe and takes about 200 MB and a few seconds to load, so the
  * engine loads a fixed number of them once ({@code sample.upstream.recognizers}) and
  * lends one to each request; with as many request threads as recognizers nobody waits for
  * one.

@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
+import io.httppool.sample.Causes;
 import io.httppool.HttpPoolException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -42,7 +43,7 @@ public class UpstreamException extends RuntimeException {
 		if (failure instanceof UpstreamException upstream) {
 			return upstream;
 		}
-		HttpPoolException poolFailure = find(failure, HttpPoolException.class);
+		HttpPoolException poolFailure = Causes.find(failure, HttpPoolException.class);
 		String client = (poolFailure != null) ? poolFailure.getClientName() : clientName;
 		if (failure instanceof WebClientResponseException response) {
 			int status = response.getStatusCode().value();
@@ -63,19 +64,20 @@ public class UpstreamException extends RuntimeException {
 			// the starter's own messages name the client and the setting to tune
 			return poolFailure.getMessage();
 		}
-		if (find(failure, ConnectTimeoutException.class) != null) {
+		if (Causes.find(failure, ConnectTimeoutException.class) != null) {
 			return "connecting timed out";
 		}
-		if (find(failure, ConnectException.class) != null) {
+		if (Causes.find(failure, ConnectException.class) != null) {
 			return "the connection was refused";
 		}
-		if (find(failure, UnknownHostException.class) != null) {
+		if (Causes.find(failure, UnknownHostException.class) != null) {
 			return "its host name could not be resolved";
 		}
-		if (find(failure, TimeoutException.class) != null || find(failure, ReadTimeoutException.class) != null) {
+		if (Causes.find(failure, TimeoutException.class) != null
+				|| Causes.find(failure, ReadTimeoutException.class) != null) {
 			return "it did not answer in time";
 		}
-		if (find(failure, PrematureCloseException.class) != null) {
+		if (Causes.find(failure, PrematureCloseException.class) != null) {
 			return "it closed the connection before answering";
 		}
 		return "the request failed (" + failure.getClass().getSimpleName() + "), see the server log";
@@ -108,18 +110,6 @@ public class UpstreamException extends RuntimeException {
 			// not OpenAI error JSON: fall back to the status line
 		}
 		return response.getStatusText();
-	}
-
-	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (type.isInstance(candidate)) {
-				return type.cast(candidate);
-			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	record OpenAiError(@Nullable Detail error) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.httppool.sample.Causes;
 import io.httppool.sample.SampleProperties;
 import io.httppool.sample.UserInput;
 import io.httppool.sample.audio.InvalidAudioException;
@@ -140,27 +141,16 @@ class UploadReader {
 
 	/** The body is too large or not multipart at all: the caller's fault, not ours. */
 	private static boolean isBadBody(Throwable failure) {
-		return find(failure, DataBufferLimitException.class) != null || find(failure, DecodingException.class) != null;
+		return Causes.find(failure, DataBufferLimitException.class) != null
+				|| Causes.find(failure, DecodingException.class) != null;
 	}
 
 	private BadUploadException badBody(Throwable failure) {
-		if (find(failure, DataBufferLimitException.class) != null) {
+		if (Causes.find(failure, DataBufferLimitException.class) != null) {
 			return tooLarge();
 		}
 		logger.debug("Multipart body could not be parsed", failure);
 		return bad(NOT_PARSED);
-	}
-
-	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (type.isInstance(candidate)) {
-				return type.cast(candidate);
-			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	private BadUploadException tooLarge() {
