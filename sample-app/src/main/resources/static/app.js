@@ -197,7 +197,7 @@ function showPool(state, health) {
 	$('pool-streams').textContent = state.activeStreams + ' of ' + state.maxConcurrentStreams + ' per connection';
 	$('pool-pending').textContent = state.pendingAcquires;
 	const utilization = state.utilization;
-	$('pool-utilization').textContent = (utilization * 100).toFixed(1) + ' % (degraded at '
+	$('pool-utilization').textContent = (utilization * 100).toFixed(2) + ' % (degraded at '
 		+ Math.round(health['degraded-threshold'] * 100) + ' %, down at ' + Math.round(health['unhealthy-threshold'] * 100)
 		+ ' %)';
 	const bar = $('pool-utilization-bar');
