@@ -78,12 +78,26 @@ public class SampleProperties {
 	}
 
 	/**
-	 * Behaviour of the embedded speech-to-text simulator.
+	 * Behaviour of the embedded speech-to-text upstream.
 	 */
 	public static class Upstream {
 
 		/**
-		 * Processing time per second of audio: 0.1 answers a 15 s chunk after 1.5 s.
+		 * What turns audio into text: "sphinx" recognises English speech offline,
+		 * "simulated" describes the sound (fast and deterministic, for tests and fault
+		 * demos).
+		 */
+		private Engine engine = Engine.SPHINX;
+
+		/**
+		 * Sphinx4 recognizers loaded at startup, about 200 MB of heap each: the number of
+		 * chunks recognised at once. More than the machine's cores does not help.
+		 */
+		private int recognizers = 2;
+
+		/**
+		 * Processing time per second of audio of the simulated engine: 0.1 answers a 15 s
+		 * chunk after 1.5 s. The sphinx engine takes the time it needs.
 		 */
 		private double realTimeFactor = 0.1;
 
@@ -101,6 +115,22 @@ public class SampleProperties {
 		 * Delay announced in the Retry-After header of throttled requests.
 		 */
 		private Duration retryAfter = Duration.ofSeconds(1);
+
+		public Engine getEngine() {
+			return this.engine;
+		}
+
+		public void setEngine(Engine engine) {
+			this.engine = engine;
+		}
+
+		public int getRecognizers() {
+			return this.recognizers;
+		}
+
+		public void setRecognizers(int recognizers) {
+			this.recognizers = recognizers;
+		}
 
 		public double getRealTimeFactor() {
 			return this.realTimeFactor;
@@ -133,6 +163,24 @@ public class SampleProperties {
 		public void setRetryAfter(Duration retryAfter) {
 			this.retryAfter = retryAfter;
 		}
+
+	}
+
+	/**
+	 * Engines of the embedded upstream.
+	 */
+	public enum Engine {
+
+		/**
+		 * CMU Sphinx4 with its US-English model: real, offline speech recognition.
+		 */
+		SPHINX,
+
+		/**
+		 * Describes each stretch of sound (length, loudness, pitch) instead of
+		 * recognising it: instant and deterministic.
+		 */
+		SIMULATED
 
 	}
 

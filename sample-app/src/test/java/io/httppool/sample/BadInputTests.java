@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
@@ -27,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.upstream.real-time-factor=0", "sample.max-upload-size=2MB" })
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class BadInputTests {
 
 	private static final int MB = 1024 * 1024;
@@ -96,6 +101,63 @@ class BadInputTests {
 	}
 
 	@Test
+	void multipartWithoutBoundaryGets400AndAtMostAOneLineWarning(CapturedOutput output) {
+		WebTestClient.ResponseSpec response = this.client.post()
+			.uri("/api/transcriptions")
+			.header("Content-Type", "multipart/form-data")
+			.bodyValue("--abc\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--abc--\r\n")
+			.exchange();
+		assertError(response, 400, "the multipart body could not be parsed: its Content-Type has no boundary");
+		assertQuietLog(output);
+	}
+
+	@Test
+	void garbageAfterTheMultipartHeaderGets400AndAtMostAOneLineWarning(CapturedOutput output) {
+		WebTestClient.ResponseSpec response = this.client.post()
+			.uri("/api/transcriptions")
+			.header("Content-Type", "multipart/form-data; boundary=abc")
+			.bodyValue("--abc\r\nnot a part header at all")
+			.exchange();
+		assertError(response, 400, "the multipart body could not be parsed");
+		assertQuietLog(output);
+	}
+
+	@Test
+	void longLanguageIsNotEchoedWhole() {
+		String language = "x".repeat(10_000);
+		JsonNode body = error(post(Uploads.upload(TestAudio.bursts(2), language)), 400);
+		assertThat(body.get("message").asString())
+			.isEqualTo("language must be an ISO-639-1 code such as 'en' or 'ru', but was '" + "x".repeat(32)
+					+ "...' (10000 characters)");
+	}
+
+	@Test
+	void modelThatIsTooLongOrHoldsLineBreaksGets400() {
+		JsonNode tooLong = error(post(upload(TestAudio.bursts(2), "model", "m".repeat(100_000))), 400);
+		assertThat(tooLong.get("message").asString())
+			.isEqualTo("model must be at most 100 printable characters, but was '" + "m".repeat(32)
+					+ "...' (100000 characters)");
+		JsonNode lineBreak = error(post(upload(TestAudio.bursts(2), "model", "whisper-1\r\nX-Injected: yes")), 400);
+		assertThat(lineBreak.get("message").asString())
+			.isEqualTo("model must be at most 100 printable characters, but was 'whisper-1\\r\\nX-Injected: yes'");
+	}
+
+	@Test
+	void wavWithSampleRateZeroGets415ForItsHeader() {
+		assertError(post(Uploads.wav(TestAudio.withSampleRateZero(TestAudio.bursts(2)))), 415,
+				"WAV header is invalid: 0 Hz, 1 channel(s), 16 bits per sample; sample rate, channels and sample "
+						+ "size must be positive");
+	}
+
+	@Test
+	void twoFilePartsGet400() {
+		MultipartBodyBuilder form = new MultipartBodyBuilder();
+		form.part("file", new ByteArrayResource(TestAudio.bursts(2))).filename("one.wav");
+		form.part("file", new ByteArrayResource(TestAudio.bursts(2))).filename("two.wav");
+		assertError(post(form.build()), 400, "send one multipart field 'file', not 2");
+	}
+
+	@Test
 	void applicationKeepsServingAfterBadInput() {
 		post(Uploads.wav(new byte[0]));
 		post(Uploads.wav(new byte[3 * MB]));
@@ -108,7 +170,27 @@ class BadInputTests {
 		return this.client.post().uri("/api/transcriptions").bodyValue(upload).exchange();
 	}
 
+	private static MultiValueMap<String, ?> upload(byte[] wav, String field, String value) {
+		MultipartBodyBuilder form = new MultipartBodyBuilder();
+		form.part("file", new ByteArrayResource(wav)).filename("upload.wav");
+		form.part(field, value);
+		return form.build();
+	}
+
+	/**
+	 * Bad input is the caller's problem: no ERROR, no stack trace, one WARN line at most.
+	 */
+	private static void assertQuietLog(CapturedOutput output) {
+		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
+		assertThat(output.getAll().lines().filter((line) -> line.contains(" WARN ")).count()).isLessThanOrEqualTo(1);
+	}
+
 	private static void assertError(WebTestClient.ResponseSpec response, int status, String message) {
+		JsonNode body = error(response, status);
+		assertThat(body.get("message").asString()).isEqualTo(message);
+	}
+
+	private static JsonNode error(WebTestClient.ResponseSpec response, int status) {
 		JsonNode body = response.expectStatus()
 			.isEqualTo(status)
 			.expectHeader()
@@ -118,8 +200,9 @@ class BadInputTests {
 			.getResponseBody();
 		assertThat(body.get("status").asInt()).isEqualTo(status);
 		assertThat(body.get("error").asString()).isNotBlank();
-		assertThat(body.get("message").asString()).isEqualTo(message);
+		assertThat(body.get("message").asString()).hasSizeLessThan(300);
 		assertThat(body.propertyNames()).containsOnly("status", "error", "message");
+		return body;
 	}
 
 }

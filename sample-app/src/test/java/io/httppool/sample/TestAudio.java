@@ -21,11 +21,17 @@ public final class TestAudio {
 	/** Sample rate of the generated audio. */
 	public static final float SAMPLE_RATE = 16000;
 
-	/** Every burst sounds this long and is followed by a second of silence. */
+	/** Every burst sounds this long, with half a second of silence on either side. */
 	public static final int BURST_SECONDS = 2;
 
 	/** A burst starts every this many seconds. */
 	public static final int PERIOD_SECONDS = 3;
+
+	/**
+	 * Silence before each burst: the pauses lie around multiples of 3 s, so a splitter
+	 * that cuts at the quietest point near 15 s cuts at 15 s exactly.
+	 */
+	private static final double LEAD_SECONDS = 0.5;
 
 	private static final AudioFormat PCM = new AudioFormat(SAMPLE_RATE, 16, 1, true, false);
 
@@ -46,13 +52,23 @@ public final class TestAudio {
 	}
 
 	/**
-	 * A 16 kHz mono PCM WAV file of tone bursts: burst {@code n} starts at {@code 3n}
-	 * seconds, lasts 2 seconds and has the pitch {@link #pitch(int)}.
+	 * A 16 kHz mono PCM WAV file of tone bursts: burst {@code n} starts at
+	 * {@link #start(int) 3n + 0.5} seconds, lasts 2 seconds and has the pitch
+	 * {@link #pitch(int)}.
 	 * @param seconds length of the file
 	 * @return the file content
 	 */
 	public static byte[] bursts(int seconds) {
 		return write(pcmBursts(seconds), PCM, AudioFileFormat.Type.WAVE);
+	}
+
+	/**
+	 * Start of the n-th burst.
+	 * @param burst the burst index, from 0
+	 * @return seconds from the beginning of the file
+	 */
+	public static double start(int burst) {
+		return PERIOD_SECONDS * burst + LEAD_SECONDS;
 	}
 
 	/**
@@ -92,13 +108,25 @@ public final class TestAudio {
 		return write(pcmBursts(seconds), new AudioFormat(SAMPLE_RATE, 16, 1, true, true), AudioFileFormat.Type.AIFF);
 	}
 
+	/**
+	 * A copy of a WAV file whose header says 0 Hz (sample rate and byte rate zeroed).
+	 * @param wav a canonical 44-byte-header WAV file
+	 * @return the damaged copy
+	 */
+	public static byte[] withSampleRateZero(byte[] wav) {
+		byte[] damaged = wav.clone();
+		java.util.Arrays.fill(damaged, 24, 32, (byte) 0);
+		return damaged;
+	}
+
 	private static byte[] pcmBursts(int seconds) {
 		int frames = Math.round(SAMPLE_RATE * seconds);
 		byte[] pcm = new byte[frames * 2];
 		for (int frame = 0; frame < frames; frame++) {
 			double time = frame / SAMPLE_RATE;
 			int burst = (int) (time / PERIOD_SECONDS);
-			if (time - burst * PERIOD_SECONDS < BURST_SECONDS) {
+			double sinceStart = time - start(burst);
+			if (sinceStart >= 0 && sinceStart < BURST_SECONDS) {
 				short sample = (short) Math.round(0.5 * 32767 * Math.sin(2 * Math.PI * pitch(burst) * time));
 				pcm[2 * frame] = (byte) sample;
 				pcm[2 * frame + 1] = (byte) (sample >> 8);

@@ -90,7 +90,8 @@ class TranscriptionApiTests {
 			int index = event.data().get("index").asInt();
 			assertThat(event.data().get("start").asDouble()).isEqualTo(15.0 * index);
 			assertThat(event.data().get("segments")).hasSize(5);
-			assertThat(event.data().get("segments").get(0).get("start").asDouble()).isEqualTo(15.0 * index);
+			assertThat(event.data().get("segments").get(0).get("start").asDouble())
+				.isEqualTo(TestAudio.start(5 * index));
 		});
 		ServerSentEvent<JsonNode> result = events.get(4);
 		assertThat(result.event()).isEqualTo("result");
@@ -108,16 +109,17 @@ class TranscriptionApiTests {
 	}
 
 	/**
-	 * Burst {@code n} of {@link TestAudio#bursts(int)} starts at {@code 3n} seconds,
-	 * lasts 2 seconds and sounds at {@code TestAudio.pitch(n)} Hz, which the simulator's
-	 * text reports: so each segment proves its chunk's order and offset.
+	 * Burst {@code n} of {@link TestAudio#bursts(int)} starts at {@code 3n + 0.5}
+	 * seconds, lasts 2 seconds and sounds at {@code TestAudio.pitch(n)} Hz, which the
+	 * simulator's text reports: so each segment proves its chunk's order and offset.
 	 */
 	static void assertBurstsInOrder(List<Segment> segments, int bursts) {
 		assertThat(segments).hasSize(bursts);
 		for (int burst = 0; burst < bursts; burst++) {
 			Segment segment = segments.get(burst);
-			assertThat(segment.start()).as("start of burst %d", burst).isEqualTo(3.0 * burst);
-			assertThat(segment.end()).as("end of burst %d", burst).isEqualTo(3.0 * burst + 2);
+			assertThat(segment.start()).as("start of burst %d", burst).isEqualTo(TestAudio.start(burst));
+			assertThat(segment.end()).as("end of burst %d", burst)
+				.isEqualTo(TestAudio.start(burst) + TestAudio.BURST_SECONDS);
 			assertThat(segment.text()).endsWith("around " + TestAudio.pitch(burst) + " Hz.");
 		}
 	}

@@ -48,16 +48,28 @@ public class EmbeddedSimulatorInitializer implements ApplicationContextInitializ
 		}
 		SampleProperties.Upstream upstream = binder.bind("sample.upstream", SampleProperties.Upstream.class)
 			.orElseGet(SampleProperties.Upstream::new);
-		SttSimulator simulator = SttSimulator.start(new SttSimulator.Settings(upstream.getRealTimeFactor(),
-				upstream.getErrorRate(), upstream.getThrottleRate(), upstream.getRetryAfter(), null));
+		SttSimulator.Settings settings = new SttSimulator.Settings(upstream.getRealTimeFactor(),
+				upstream.getErrorRate(), upstream.getThrottleRate(), upstream.getRetryAfter(), null);
+		SttSimulator simulator = switch (upstream.getEngine()) {
+			case SIMULATED -> SttSimulator.start(settings);
+			case SPHINX -> startSphinx(settings, upstream.getRecognizers());
+		};
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("sttSimulator",
 					Map.of(CLIENT + ".base-url", simulator.baseUrl(), CLIENT + ".protocol", "h2c")));
 		beanFactory.registerSingleton(BEAN_NAME, simulator);
 		// destroyed with the other beans, so after the pools have stopped sending to it
 		((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(BEAN_NAME, simulator::close);
-		logger.info("Speech-to-text simulator listening on " + simulator.baseUrl() + " (HTTP/2 over clear text). Set "
-				+ "HTTP_POOL_CLIENTS_TRANSCRIPTION_BASEURL to use a real OpenAI-compatible provider instead.");
+		logger.info("Speech-to-text upstream (" + simulator.model() + ") listening on " + simulator.baseUrl()
+				+ " (HTTP/2 over clear text). Set HTTP_POOL_CLIENTS_TRANSCRIPTION_BASEURL to use another "
+				+ "OpenAI-compatible provider instead.");
+	}
+
+	private static SttSimulator startSphinx(SttSimulator.Settings settings, int recognizers) {
+		if (recognizers < 1) {
+			throw new IllegalArgumentException("sample.upstream.recognizers must be at least 1 but was " + recognizers);
+		}
+		return SttSimulator.start(settings, new SphinxEngine(recognizers), recognizers);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.httppool.sample.simulator;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,14 +9,15 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bodies of the OpenAI speech-to-text API as the simulator writes them. Every answer
- * carries {@code "model": "simulated"} so that nobody mistakes it for a real transcript.
+ * Bodies of the OpenAI speech-to-text API as the embedded upstream writes them. Every
+ * answer carries {@code "model"}, the name of the engine that made it, so that nobody
+ * mistakes a simulated transcript for a real one.
  *
  * @author http-pool team
  */
 final class OpenAiJson {
 
-	static final String MODEL = "simulated";
+	static final String SIMULATED = "simulated";
 
 	private OpenAiJson() {
 	}
@@ -24,21 +26,20 @@ final class OpenAiJson {
 		return JsonMapper.shared().writeValueAsString(body);
 	}
 
-	static Json json(SimulatedTranscriber.Transcript transcript) {
-		return new Json(transcript.text(), Usage.of(transcript), MODEL);
+	static Json json(Transcript transcript, String model) {
+		return new Json(transcript.text(), Usage.of(transcript), model);
 	}
 
-	static VerboseJson verboseJson(SimulatedTranscriber.Transcript transcript, String language) {
-		List<SimulatedTranscriber.Segment> segments = transcript.segments();
-		List<Segment> body = new java.util.ArrayList<>();
+	static VerboseJson verboseJson(Transcript transcript, String language, String model) {
+		List<Transcript.Segment> segments = transcript.segments();
+		List<Segment> body = new ArrayList<>();
 		for (int id = 0; id < segments.size(); id++) {
-			SimulatedTranscriber.Segment segment = segments.get(id);
-			double noSpeech = Math.min(1, Math.max(0, -segment.dbfs() / 100));
+			Transcript.Segment segment = segments.get(id);
 			body.add(new Segment(id, (int) Math.round(segment.start() * 100), segment.start(), segment.end(),
-					" " + segment.text(), List.of(), 0.0, -0.25, 1.0, Math.round(noSpeech * 100) / 100.0));
+					" " + segment.text(), List.of(), 0.0, -0.25, 1.0, segment.noSpeechProb()));
 		}
 		return new VerboseJson("transcribe", language, transcript.durationSeconds(), transcript.text(), body,
-				Usage.of(transcript), MODEL);
+				Usage.of(transcript), model);
 	}
 
 	static Error error(String message, String type, @Nullable String param, @Nullable String code) {
@@ -59,7 +60,7 @@ final class OpenAiJson {
 
 	record Usage(String type, long seconds) {
 
-		static Usage of(SimulatedTranscriber.Transcript transcript) {
+		static Usage of(Transcript transcript) {
 			return new Usage("duration", (long) Math.ceil(transcript.durationSeconds()));
 		}
 

@@ -18,7 +18,7 @@ import javax.sound.sampled.UnsupportedAudioFileException;
  *
  * @author http-pool team
  */
-final class SimulatedTranscriber {
+final class SimulatedTranscriber implements SpeechEngine {
 
 	/** Loudness is measured over windows of this length. */
 	private static final double WINDOW_SECONDS = 0.1;
@@ -32,32 +32,18 @@ final class SimulatedTranscriber {
 	/** Segments longer than this many windows are cut, as Whisper does at 30 s. */
 	private static final int MAX_SEGMENT_WINDOWS = 100;
 
-	/**
-	 * One stretch of sound.
-	 *
-	 * @param start start in seconds from the beginning of the file
-	 * @param end end in seconds
-	 * @param dbfs loudness (RMS, decibels relative to full scale)
-	 * @param text what the simulator says about it
-	 */
-	record Segment(double start, double end, double dbfs, String text) {
+	@Override
+	public String model() {
+		return OpenAiJson.SIMULATED;
 	}
 
-	/**
-	 * Transcript of one file.
-	 *
-	 * @param durationSeconds length of the audio
-	 * @param segments stretches of sound, in order
-	 */
-	record Transcript(double durationSeconds, List<Segment> segments) {
-
-		String text() {
-			return String.join(" ", this.segments.stream().map(Segment::text).toList());
-		}
-
+	@Override
+	public boolean takesRealTime() {
+		return false;
 	}
 
-	Transcript transcribe(byte[] wav) throws UnsupportedAudioFileException, IOException {
+	@Override
+	public Transcript transcribe(byte[] wav) throws UnsupportedAudioFileException, IOException {
 		try (AudioInputStream audio = pcm16(AudioSystem.getAudioInputStream(new ByteArrayInputStream(wav)))) {
 			AudioFormat format = audio.getFormat();
 			int framesPerWindow = Math.max(1, Math.round(format.getFrameRate() * (float) WINDOW_SECONDS));
@@ -78,9 +64,9 @@ final class SimulatedTranscriber {
 		return source.matches(target) ? audio : AudioSystem.getAudioInputStream(target, audio);
 	}
 
-	private static List<Segment> segments(Windows windows) {
+	private static List<Transcript.Segment> segments(Windows windows) {
 		double[] loudness = windows.dbfs();
-		List<Segment> segments = new ArrayList<>();
+		List<Transcript.Segment> segments = new ArrayList<>();
 		int start = -1;
 		int lastLoud = -1;
 		for (int window = 0; window <= loudness.length; window++) {
@@ -98,7 +84,7 @@ final class SimulatedTranscriber {
 		return segments;
 	}
 
-	private static Segment segment(Windows windows, int from, int to) {
+	private static Transcript.Segment segment(Windows windows, int from, int to) {
 		double energy = 0;
 		long crossings = 0;
 		for (int window = from; window < to; window++) {
@@ -111,7 +97,9 @@ final class SimulatedTranscriber {
 		long hertz = Math.round(crossings / seconds / 2);
 		String text = String.format(Locale.ROOT, "[simulated] %.1f seconds of %s sound at %d dBFS, around %d Hz.",
 				seconds, describe(dbfs), Math.round(dbfs), hertz);
-		return new Segment(round(from * WINDOW_SECONDS), round(to * WINDOW_SECONDS), dbfs, text);
+		double noSpeech = Math.min(1, Math.max(0, -dbfs / 100));
+		return new Transcript.Segment(round(from * WINDOW_SECONDS), round(to * WINDOW_SECONDS), text,
+				Math.round(noSpeech * 100) / 100.0);
 	}
 
 	/**

@@ -11,6 +11,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
@@ -44,8 +46,16 @@ public final class SttSimulator implements AutoCloseable {
 
 	private final AtomicInteger maxInFlight = new AtomicInteger();
 
-	private SttSimulator(Settings settings) {
-		TranscriptionsEndpoint endpoint = new TranscriptionsEndpoint(settings, this::countResponse);
+	private final SpeechEngine engine;
+
+	private final Scheduler engineThreads;
+
+	private SttSimulator(Settings settings, SpeechEngine engine, int engineThreads) {
+		this.engine = engine;
+		// blocking recognition runs here, never on the server's event loop
+		this.engineThreads = Schedulers.newBoundedElastic(engineThreads, Integer.MAX_VALUE, "speech-engine");
+		TranscriptionsEndpoint endpoint = new TranscriptionsEndpoint(settings, engine, this.engineThreads,
+				this::countResponse);
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
@@ -71,12 +81,32 @@ public final class SttSimulator implements AutoCloseable {
 	}
 
 	/**
-	 * Start a simulator.
+	 * Start a simulator with the simulated engine, which describes the sound instead of
+	 * recognising speech.
 	 * @param settings how it behaves
 	 * @return the running simulator
 	 */
 	public static SttSimulator start(Settings settings) {
-		return new SttSimulator(settings);
+		return new SttSimulator(settings, new SimulatedTranscriber(), Runtime.getRuntime().availableProcessors());
+	}
+
+	/**
+	 * Start a simulator with the given engine.
+	 * @param settings how it behaves
+	 * @param engine what turns audio into text, closed with the simulator
+	 * @param engineThreads requests transcribed at once, the others wait their turn
+	 * @return the running simulator
+	 */
+	public static SttSimulator start(Settings settings, SpeechEngine engine, int engineThreads) {
+		return new SttSimulator(settings, engine, engineThreads);
+	}
+
+	/**
+	 * Name of the engine, as every answer's {@code model} says.
+	 * @return the name
+	 */
+	public String model() {
+		return this.engine.model();
 	}
 
 	/**
@@ -98,7 +128,13 @@ public final class SttSimulator implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.server.disposeNow(Duration.ofSeconds(5));
+		try {
+			this.server.disposeNow(Duration.ofSeconds(5));
+		}
+		finally {
+			this.engineThreads.dispose();
+			this.engine.close();
+		}
 	}
 
 	private void countResponse(int status) {

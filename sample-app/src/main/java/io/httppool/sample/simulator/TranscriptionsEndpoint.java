@@ -23,8 +23,10 @@ import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpData;
+import io.httppool.sample.UserInput;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -45,13 +47,18 @@ final class TranscriptionsEndpoint {
 
 	private final FaultSchedule faults;
 
-	private final SimulatedTranscriber transcriber = new SimulatedTranscriber();
+	private final SpeechEngine engine;
+
+	private final Scheduler engineThreads;
 
 	private final IntConsumer statusCounter;
 
-	TranscriptionsEndpoint(SttSimulator.Settings settings, IntConsumer statusCounter) {
+	TranscriptionsEndpoint(SttSimulator.Settings settings, SpeechEngine engine, Scheduler engineThreads,
+			IntConsumer statusCounter) {
 		this.settings = settings;
 		this.faults = new FaultSchedule(settings.errorRate(), settings.throttleRate());
+		this.engine = engine;
+		this.engineThreads = engineThreads;
 		this.statusCounter = statusCounter;
 	}
 
@@ -106,35 +113,47 @@ final class TranscriptionsEndpoint {
 			return error(response, 400, "You must provide a model parameter.", "model", null);
 		}
 		if (language != null && !LANGUAGES.contains(language.text())) {
-			return error(response, 400, "Language '" + language.text() + "' is not an ISO-639-1 code.", "language",
-					null);
+			return error(response, 400, "Language " + UserInput.quote(language.text()) + " is not an ISO-639-1 code.",
+					"language", null);
 		}
 		if (!Set.of("json", "text", "verbose_json").contains(format)) {
-			return error(response, 400, "The simulator answers json, text or verbose_json, not '" + format + "'.",
+			return error(response, 400,
+					"The embedded upstream answers json, text or verbose_json, not " + UserInput.quote(format) + ".",
 					"response_format", null);
 		}
 		if (file.content().length > MAX_FILE_BYTES) {
 			return error(response, 413, "Maximum content size limit (" + MAX_FILE_BYTES + ") exceeded.", "file", null);
 		}
-		SimulatedTranscriber.Transcript transcript;
-		try {
-			transcript = this.transcriber.transcribe(file.content());
+		if (language != null && this.engine.takesRealTime() && !"en".equals(language.text())) {
+			return error(response, 400, "The " + this.engine.model() + " model recognises English ('en') only.",
+					"language", null);
 		}
-		catch (UnsupportedAudioFileException | IOException ex) {
-			return error(response, 400, "Invalid file format. The simulator understands PCM WAV only.", "file", null);
-		}
-		Duration processing = Duration
-			.ofMillis(Math.round(transcript.durationSeconds() * this.settings.realTimeFactor() * 1000));
-		// a real service detects the language; the simulator cannot and says so
+		// a real service detects the language; the embedded upstream cannot and says so
 		String languageName = (language != null)
 				? Locale.forLanguageTag(language.text()).getDisplayLanguage(Locale.ENGLISH).toLowerCase(Locale.ROOT)
 				: "unknown";
-		return Mono.delay(processing).then(Mono.defer(() -> switch (format) {
-			case "text" -> send(response, 200, "text/plain; charset=utf-8", transcript.text());
-			case "verbose_json" -> send(response, 200, "application/json",
-					OpenAiJson.write(OpenAiJson.verboseJson(transcript, languageName)));
-			default -> send(response, 200, "application/json", OpenAiJson.write(OpenAiJson.json(transcript)));
-		}));
+		String engineModel = this.engine.model();
+		return Mono.fromCallable(() -> this.engine.transcribe(file.content()))
+			.subscribeOn(this.engineThreads)
+			.flatMap((transcript) -> delay(transcript).then(Mono.defer(() -> switch (format) {
+				case "text" -> send(response, 200, "text/plain; charset=utf-8", transcript.text());
+				case "verbose_json" -> send(response, 200, "application/json",
+						OpenAiJson.write(OpenAiJson.verboseJson(transcript, languageName, engineModel)));
+				default ->
+					send(response, 200, "application/json", OpenAiJson.write(OpenAiJson.json(transcript, engineModel)));
+			})))
+			.onErrorResume((ex) -> ex instanceof UnsupportedAudioFileException || ex instanceof IOException,
+					(ex) -> error(response, 400, "Invalid file format. The embedded upstream understands PCM WAV only.",
+							"file", null));
+	}
+
+	/** The simulated engine answers after real-time-factor x the audio's length. */
+	private Mono<Long> delay(Transcript transcript) {
+		if (this.engine.takesRealTime()) {
+			return Mono.just(0L);
+		}
+		return Mono
+			.delay(Duration.ofMillis(Math.round(transcript.durationSeconds() * this.settings.realTimeFactor() * 1000)));
 	}
 
 	private Mono<Void> error(HttpServerResponse response, int status, String message, @Nullable String param,

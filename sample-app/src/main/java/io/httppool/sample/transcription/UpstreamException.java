@@ -1,7 +1,15 @@
 package io.httppool.sample.transcription;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+import io.httppool.sample.Causes;
 import io.httppool.HttpPoolException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -35,7 +43,7 @@ public class UpstreamException extends RuntimeException {
 		if (failure instanceof UpstreamException upstream) {
 			return upstream;
 		}
-		HttpPoolException poolFailure = find(failure, HttpPoolException.class);
+		HttpPoolException poolFailure = Causes.find(failure, HttpPoolException.class);
 		String client = (poolFailure != null) ? poolFailure.getClientName() : clientName;
 		if (failure instanceof WebClientResponseException response) {
 			int status = response.getStatusCode().value();
@@ -44,7 +52,35 @@ public class UpstreamException extends RuntimeException {
 					"upstream '" + client + "' answered " + status + ": " + upstreamMessage(response), failure);
 		}
 		return new UpstreamException(client, HttpStatus.SERVICE_UNAVAILABLE,
-				"upstream '" + client + "' is unavailable: " + failure.getMessage(), failure);
+				"upstream '" + client + "' is unavailable: " + describe(failure, poolFailure), failure);
+	}
+
+	/**
+	 * What went wrong, without the addresses and library details that the messages of
+	 * network exceptions carry: those go to the log only.
+	 */
+	private static String describe(Throwable failure, @Nullable HttpPoolException poolFailure) {
+		if (poolFailure != null) {
+			// the starter's own messages name the client and the setting to tune
+			return poolFailure.getMessage();
+		}
+		if (Causes.find(failure, ConnectTimeoutException.class) != null) {
+			return "connecting timed out";
+		}
+		if (Causes.find(failure, ConnectException.class) != null) {
+			return "the connection was refused";
+		}
+		if (Causes.find(failure, UnknownHostException.class) != null) {
+			return "its host name could not be resolved";
+		}
+		if (Causes.find(failure, TimeoutException.class) != null
+				|| Causes.find(failure, ReadTimeoutException.class) != null) {
+			return "it did not answer in time";
+		}
+		if (Causes.find(failure, PrematureCloseException.class) != null) {
+			return "it closed the connection before answering";
+		}
+		return "the request failed (" + failure.getClass().getSimpleName() + "), see the server log";
 	}
 
 	/**
@@ -74,18 +110,6 @@ public class UpstreamException extends RuntimeException {
 			// not OpenAI error JSON: fall back to the status line
 		}
 		return response.getStatusText();
-	}
-
-	private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (type.isInstance(candidate)) {
-				return type.cast(candidate);
-			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	record OpenAiError(@Nullable Detail error) {

@@ -30,8 +30,9 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ErrorBody> upstreamFailed(UpstreamException ex) {
-		logger.warn("Transcription failed: " + ex.getMessage());
-		return ErrorBody.of(ex.getStatus(), ex.getMessage(), ex.getClientName()).toResponseEntity();
+		// the cause names the address the client tried: for the operator, not the caller
+		logger.warn("Transcription failed: " + ex.getMessage() + " (" + ex.getCause() + ")");
+		return ErrorBody.of(ex).toResponseEntity();
 	}
 
 	@ExceptionHandler

@@ -1,6 +1,7 @@
 package io.httppool.sample.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.httppool.sample.transcription.UpstreamException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatusCode;
@@ -24,6 +25,10 @@ public record ErrorBody(int status, String error, String message, @Nullable Stri
 		HttpStatus resolved = HttpStatus.resolve(status.value());
 		String error = (resolved != null) ? resolved.getReasonPhrase() : String.valueOf(status.value());
 		return new ErrorBody(status.value(), error, message, upstream);
+	}
+
+	static ErrorBody of(UpstreamException failure) {
+		return of(failure.getStatus(), failure.getMessage(), failure.getClientName());
 	}
 
 	ResponseEntity<ErrorBody> toResponseEntity() {

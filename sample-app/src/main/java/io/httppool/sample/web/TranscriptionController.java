@@ -59,10 +59,12 @@ class TranscriptionController {
 			.map((chunk) -> event("chunk", chunk));
 		Mono<ServerSentEvent<Object>> result = Mono
 			.fromSupplier(() -> event("result", this.transcriptions.merge(upload, done, started)));
-		// the stream has begun: a failure becomes its last event instead of a status code
+		// nothing is sent before the first event: a failure before it propagates and is
+		// answered with its status code and JSON body by ApiExceptionHandler; once the
+		// stream has begun, a failure becomes its last event
 		return chunks.concatWith(result)
-			.onErrorResume(UpstreamException.class, (failure) -> Mono.just(
-					event("error", ErrorBody.of(failure.getStatus(), failure.getMessage(), failure.getClientName()))));
+			.onErrorResume((failure) -> failure instanceof UpstreamException && !done.isEmpty(),
+					(failure) -> Mono.just(event("error", ErrorBody.of((UpstreamException) failure))));
 	}
 
 	private static ServerSentEvent<Object> event(String name, Object data) {

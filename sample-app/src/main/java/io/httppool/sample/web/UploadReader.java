@@ -1,22 +1,29 @@
 package io.httppool.sample.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.httppool.sample.Causes;
 import io.httppool.sample.SampleProperties;
+import io.httppool.sample.UserInput;
 import io.httppool.sample.audio.InvalidAudioException;
 import io.httppool.sample.audio.SplitAudio;
 import io.httppool.sample.audio.WavSplitter;
 import io.httppool.sample.transcription.Upload;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePart;
 import org.springframework.http.codec.multipart.FormFieldPart;
 import org.springframework.http.codec.multipart.Part;
@@ -37,6 +44,13 @@ import org.springframework.web.server.ServerWebExchange;
 class UploadReader {
 
 	private static final Set<String> LANGUAGES = Set.of(Locale.getISOLanguages());
+
+	/** Longest model name forwarded upstream; OpenAI's are below 40 characters. */
+	private static final int MAX_MODEL_LENGTH = 100;
+
+	private static final String NOT_PARSED = "the multipart body could not be parsed";
+
+	private static final Log logger = LogFactory.getLog(UploadReader.class);
 
 	/** Room for multipart boundaries and headers around the file. */
 	private static final long MULTIPART_OVERHEAD = 64 * 1024;
@@ -64,25 +78,35 @@ class UploadReader {
 		if (exchange.getRequest().getHeaders().getContentLength() > this.maxUploadBytes + MULTIPART_OVERHEAD) {
 			return Mono.error(tooLarge());
 		}
-		return exchange.getMultipartData()
-			.onErrorMap((failure) -> isLimit(failure), (failure) -> tooLarge())
-			.flatMap(this::read);
+		MediaType contentType = exchange.getRequest().getHeaders().getContentType();
+		if (contentType != null && contentType.getParameter("boundary") == null) {
+			return Mono.error(bad(NOT_PARSED + ": its Content-Type has no boundary"));
+		}
+		return exchange.getMultipartData().onErrorMap(UploadReader::isBadBody, this::badBody).flatMap(this::read);
 	}
 
 	private Mono<Upload> read(MultiValueMap<String, Part> parts) {
+		List<Part> files = parts.getOrDefault("file", List.of());
+		if (files.size() > 1) {
+			return Mono.error(bad("send one multipart field 'file', not " + files.size()));
+		}
 		if (!(parts.getFirst("file") instanceof FilePart file)) {
 			return Mono.error(bad("multipart field 'file' with a WAV file is required"));
 		}
 		String language = field(parts, "language");
 		if (language != null && !LANGUAGES.contains(language)) {
-			return Mono
-				.error(bad("language must be an ISO-639-1 code such as 'en' or 'ru', but was '" + language + "'"));
+			return Mono.error(bad(
+					"language must be an ISO-639-1 code such as 'en' or 'ru', but was " + UserInput.quote(language)));
 		}
 		String model = field(parts, "model");
+		if (model != null && (model.length() > MAX_MODEL_LENGTH || !UserInput.isPrintable(model))) {
+			return Mono.error(bad("model must be at most " + MAX_MODEL_LENGTH + " printable characters, but was "
+					+ UserInput.quote(model)));
+		}
 		return DataBufferUtils.join(file.content(), (int) Math.min(Integer.MAX_VALUE, this.maxUploadBytes))
 			.map(UploadReader::toBytes)
 			.defaultIfEmpty(new byte[0])
-			.onErrorMap((failure) -> isLimit(failure), (failure) -> tooLarge())
+			.onErrorMap(UploadReader::isBadBody, this::badBody)
 			.publishOn(Schedulers.boundedElastic())
 			.map((bytes) -> new Upload(split(bytes), language, (model != null) ? model : this.defaultModel));
 	}
@@ -115,16 +139,18 @@ class UploadReader {
 		}
 	}
 
-	private static boolean isLimit(Throwable failure) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof DataBufferLimitException) {
-				return true;
-			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
+	/** The body is too large or not multipart at all: the caller's fault, not ours. */
+	private static boolean isBadBody(Throwable failure) {
+		return Causes.find(failure, DataBufferLimitException.class) != null
+				|| Causes.find(failure, DecodingException.class) != null;
+	}
+
+	private BadUploadException badBody(Throwable failure) {
+		if (Causes.find(failure, DataBufferLimitException.class) != null) {
+			return tooLarge();
 		}
-		return false;
+		logger.debug("Multipart body could not be parsed", failure);
+		return bad(NOT_PARSED);
 	}
 
 	private BadUploadException tooLarge() {

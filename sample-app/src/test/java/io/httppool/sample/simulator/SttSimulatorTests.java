@@ -48,8 +48,8 @@ class SttSimulatorTests {
 		for (int burst = 0; burst < 5; burst++) {
 			JsonNode segment = segments.get(burst);
 			assertThat(segment.get("id").asInt()).isEqualTo(burst);
-			assertThat(segment.get("start").asDouble()).isEqualTo(3.0 * burst);
-			assertThat(segment.get("end").asDouble()).isEqualTo(3.0 * burst + 2);
+			assertThat(segment.get("start").asDouble()).isEqualTo(TestAudio.start(burst));
+			assertThat(segment.get("end").asDouble()).isEqualTo(TestAudio.start(burst) + TestAudio.BURST_SECONDS);
 			assertThat(segment.get("text").asString()).startsWith(" [simulated] 2.0 seconds of loud sound at -9 dBFS")
 				.endsWith("around " + TestAudio.pitch(burst) + " Hz.");
 		}
