@@ -59,6 +59,17 @@ class HttpPoolLifecycle implements SmartLifecycle, DisposableBean {
 		return PHASE;
 	}
 
+	/**
+	 * Not stopped when the context pauses (as the test context cache pauses contexts it
+	 * does not use): a shut-down pool does not come back, and a paused context is
+	 * resumed.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
 	@Override
 	public void destroy() {
 		shutdown();

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.httppool.HttpPoolShutdownException;
+import io.httppool.test.HttpPoolTestContexts;
 import io.httppool.test.TestUpstream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GracefulShutdownTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@Test
+	void whenTheContextPausesAndRestartsThenItsClientsStillWork() {
+		// the test context cache pauses the contexts it does not use and restarts them
+		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.H2C).start()) {
+			HttpPoolTestContexts.core()
+				.withPropertyValues("http.pool.clients.upstream.base-url=" + upstream.baseUrl(),
+						"http.pool.clients.upstream.protocol=h2c")
+				.run((context) -> {
+					WebClient client = context.getBean("upstreamWebClient", WebClient.class);
+					assertThat(client.get().uri("/").retrieve().bodyToMono(String.class).block(TIMEOUT))
+						.isEqualTo("ok");
+					context.getSourceApplicationContext(ConfigurableApplicationContext.class).pause();
+					context.getSourceApplicationContext(ConfigurableApplicationContext.class).restart();
+					assertThat(client.get().uri("/").retrieve().bodyToMono(String.class).block(TIMEOUT))
+						.isEqualTo("ok");
+				});
+		}
+	}
 
 	@Test
 	void whenContextClosesDuringInboundRequestThenItsOutboundCallsStillSucceed() throws Exception {
