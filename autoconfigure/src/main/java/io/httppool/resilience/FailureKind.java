@@ -43,6 +43,18 @@ public enum FailureKind {
 	TRANSPORT,
 
 	/**
+	 * Like {@link #TRANSPORT} (only idempotent requests are retried), for a request in
+	 * flight on an HTTP/2 connection that closed under several streams at once, when
+	 * another of its streams already reports the loss
+	 * ({@link io.httppool.HttpPoolConnectionLostException#isReportingStream()},
+	 * classified {@link #TRANSPORT}). One lost connection is one failure of the upstream,
+	 * so the breaker does not count the others: 64 streams on a dropped connection would
+	 * otherwise be 64 consecutive failures and open the breaker although the next
+	 * connection works.
+	 */
+	LOST_WITH_CONNECTION,
+
+	/**
 	 * Not a transport failure (shutdown, interruption, codec or programming errors):
 	 * never retried, not counted by the breaker.
 	 */

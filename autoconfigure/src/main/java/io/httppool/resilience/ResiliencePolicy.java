@@ -284,7 +284,8 @@ public final class ResiliencePolicy {
 		}
 		call.lastFailure = failure;
 		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL || kind == FailureKind.NOT_PROCESSED
-				|| (kind == FailureKind.TRANSPORT && isIdempotent(method, headers));
+				|| ((kind == FailureKind.TRANSPORT || kind == FailureKind.LOST_WITH_CONNECTION)
+						&& isIdempotent(method, headers));
 		return planRetry(call, failure, mayRetry, kind == FailureKind.NOT_PROCESSED);
 	}
 

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.httppool.HttpPoolConnectionLostException;
 import io.httppool.HttpPoolException;
 import io.httppool.HttpPoolExhaustedException;
 import io.httppool.HttpPoolStreamNotProcessedException;
@@ -38,6 +39,9 @@ final class StandardFailureClassifier implements FailureClassifier {
 			depth++;
 			if (candidate instanceof HttpPoolExhaustedException) {
 				return FailureKind.POOL;
+			}
+			if (candidate instanceof HttpPoolConnectionLostException lost) {
+				return lost.isReportingStream() ? FailureKind.TRANSPORT : FailureKind.LOST_WITH_CONNECTION;
 			}
 			if (candidate instanceof HttpPoolStreamNotProcessedException notProcessed) {
 				// a GOAWAY for an error (ENHANCE_YOUR_CALM, INTERNAL_ERROR) is a failing
