@@ -18,9 +18,13 @@ public enum FailureKind {
 	CONNECT,
 
 	/**
-	 * The local pool gave no connection ({@link io.httppool.HttpPoolExhaustedException}):
-	 * the request never left the client, so any method may be retried. Says nothing about
-	 * the upstream, so the breaker does not count it.
+	 * The local pool gave no connection ({@link io.httppool.HttpPoolExhaustedException}),
+	 * or Reactor Netty gave up on the connection or HTTP/2 stream it had acquired before
+	 * writing the request ({@code IOException: Error while acquiring from <pool>. Max
+	 * active streams is reached.}, when a GOAWAY or a close races the acquire): the
+	 * request never left the client, so any method may be retried (after the backoff,
+	 * when the pool has dropped that connection). Says nothing about the upstream, so the
+	 * breaker does not count it.
 	 */
 	POOL,
 

@@ -28,6 +28,8 @@ final class StandardFailureClassifier implements FailureClassifier {
 
 	private static final int MAX_DEPTH = 16;
 
+	private static final String ACQUIRE_FAILURE = "Error while acquiring from ";
+
 	private StandardFailureClassifier() {
 	}
 
@@ -53,6 +55,9 @@ final class StandardFailureClassifier implements FailureClassifier {
 							&& !(candidate instanceof SocketTimeoutException))) {
 				return FailureKind.OTHER;
 			}
+			if (isAcquireFailure(candidate)) {
+				return FailureKind.POOL;
+			}
 			if (candidate instanceof ConnectException || candidate instanceof UnknownHostException
 					|| candidate instanceof NoRouteToHostException || candidate instanceof SSLHandshakeException
 					|| isRefusedStream(candidate)) {
@@ -69,6 +74,17 @@ final class StandardFailureClassifier implements FailureClassifier {
 	private static @Nullable Throwable next(Throwable candidate) {
 		Throwable cause = candidate.getCause();
 		return (cause != candidate) ? cause : null;
+	}
+
+	// Reactor Netty gave up on the connection (HTTP/1.1) or the stream (HTTP/2) that the
+	// pool handed out for this request, before writing anything: the connection closed,
+	// or a GOAWAY made it refuse new streams, between the acquire and the first write,
+	// twice in a row ("Error while acquiring from <pool>[. Max active streams is
+	// reached.]", DefaultPooledConnectionProvider and Http2ConnectionProvider). Nothing
+	// about the upstream's health, and nothing was sent.
+	private static boolean isAcquireFailure(Throwable candidate) {
+		String message = candidate.getMessage();
+		return candidate instanceof IOException && message != null && message.startsWith(ACQUIRE_FAILURE);
 	}
 
 	// RFC 9113 8.7: a refused stream was not processed
