@@ -49,11 +49,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's defaults against a real nginx rotating its HTTP/2 connections (GOAWAY
- * after {@value Nginx#REQUESTS_PER_CONNECTION} requests, its default), over h2c and over
- * TLS: no call fails, the breaker stays closed and nginx logs every request once (counted
- * by {@value Nginx#REQUEST_ID}). The blocking {@code RestClient} case runs several times:
- * it used to fail in about one run of four.
+ * The starter's defaults against a real nginx rotating its connections after
+ * {@value Nginx#REQUESTS_PER_CONNECTION} requests (its default
+ * {@code keepalive_requests}: GOAWAY over HTTP/2, {@code Connection: close} over
+ * HTTP/1.1), over h2c, over TLS and over HTTP/1.1: no call fails, the breaker stays
+ * closed and nginx logs every request once (counted by {@value Nginx#REQUEST_ID}). The
+ * blocking {@code RestClient} case runs several times: it used to fail in about one run
+ * of four.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NginxLoadTests {
@@ -76,7 +78,7 @@ class NginxLoadTests {
 	@BeforeAll
 	static void startNginx() throws Exception {
 		Nginx.assumeInstalled();
-		for (Protocol protocol : List.of(Protocol.H2C, Protocol.H2)) {
+		for (Protocol protocol : Protocol.values()) {
 			servers.put(protocol,
 					Nginx.in(Files.createDirectories(directory.resolve(protocol.name())), protocol).start());
 		}
@@ -88,7 +90,7 @@ class NginxLoadTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "H2C", "H2" })
+	@EnumSource(Protocol.class)
 	void tenThousandWebClientGetsAtConcurrencyHundredAllSucceedOnce(Protocol protocol) {
 		runner(protocol).run((context) -> {
 			WebClient client = client(context).webClient();
@@ -105,8 +107,11 @@ class NginxLoadTests {
 
 	static Stream<Arguments> restClientRuns() {
 		// 8 runs make a one-in-four failure visible (0.75^8 = 10 % chance to miss it)
-		return Stream.concat(IntStream.rangeClosed(1, 8).mapToObj((run) -> Arguments.of(Protocol.H2C, run)),
-				IntStream.rangeClosed(1, 3).mapToObj((run) -> Arguments.of(Protocol.H2, run)));
+		return Stream
+			.of(IntStream.rangeClosed(1, 8).mapToObj((run) -> Arguments.of(Protocol.H2C, run)),
+					IntStream.rangeClosed(1, 3).mapToObj((run) -> Arguments.of(Protocol.H2, run)),
+					IntStream.rangeClosed(1, 2).mapToObj((run) -> Arguments.of(Protocol.HTTP1, run)))
+			.flatMap((runs) -> runs);
 	}
 
 	@ParameterizedTest(name = "{0} run {1}")
@@ -126,7 +131,7 @@ class NginxLoadTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "H2C", "H2" })
+	@EnumSource(Protocol.class)
 	void threeThousandPostsWithoutIdempotencyKeyAllSucceedAndNginxProcessesEachOnce(Protocol protocol) {
 		runner(protocol).run((context) -> {
 			WebClient client = client(context).webClient();
