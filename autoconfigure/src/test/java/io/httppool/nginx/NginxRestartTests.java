@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -33,8 +34,11 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -42,10 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * nginx stopped (gracefully with {@code SIGQUIT}, fast with {@code SIGTERM}) and started
- * again on the same port about 2 s later, under a steady 50 requests per second, with the
- * starter's defaults: during the outage calls fail fast with typed errors, and once nginx
- * is back the callers are served again within 5 s (the breaker's first opening lasts
+ * nginx stopped by PID (gracefully with {@code SIGQUIT}, fast with {@code SIGTERM}) and
+ * started again on the same port about 2 s later, under a steady 50 requests per second
+ * from the {@code WebClient} or the {@code RestClient}, with the starter's defaults:
+ * during the outage calls fail fast with typed errors, and once nginx is back the callers
+ * are served again within 5 s (the breaker's first opening lasts
  * {@code circuit-breaker.initial-open-duration}, 2 s; it used to be one minute).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -73,15 +78,19 @@ class NginxRestartTests {
 	}
 
 	static Stream<Arguments> restarts() {
-		return Stream.of(Arguments.of(Protocol.H2C, Signal.QUIT), Arguments.of(Protocol.H2C, Signal.TERM),
-				Arguments.of(Protocol.HTTP1, Signal.QUIT), Arguments.of(Protocol.HTTP1, Signal.TERM));
+		return Stream.of(Arguments.of(Protocol.H2C, Signal.QUIT, Flavour.WEB_CLIENT),
+				Arguments.of(Protocol.H2C, Signal.TERM, Flavour.WEB_CLIENT),
+				Arguments.of(Protocol.HTTP1, Signal.QUIT, Flavour.WEB_CLIENT),
+				Arguments.of(Protocol.HTTP1, Signal.TERM, Flavour.WEB_CLIENT),
+				Arguments.of(Protocol.H2C, Signal.QUIT, Flavour.REST_CLIENT),
+				Arguments.of(Protocol.H2, Signal.TERM, Flavour.REST_CLIENT));
 	}
 
-	@ParameterizedTest(name = "{0}, SIG{1}")
+	@ParameterizedTest(name = "{0}, SIG{1}, {2}")
 	@MethodSource("restarts")
-	void afterARestartOfTwoSecondsCallsSucceedAgainWithinFiveSeconds(Protocol protocol, Signal signal)
+	void afterARestartOfTwoSecondsCallsSucceedAgainWithinFiveSeconds(Protocol protocol, Signal signal, Flavour flavour)
 			throws Exception {
-		Path home = Files.createDirectories(directory.resolve(protocol + "-" + signal));
+		Path home = Files.createDirectories(directory.resolve(protocol + "-" + signal + "-" + flavour));
 		try (Nginx nginx = Nginx.in(home, protocol).start()) {
 			HttpPoolTestContexts.core()
 				.withConfiguration(AutoConfigurations.of(HttpPoolResilienceAutoConfiguration.class,
@@ -91,7 +100,7 @@ class NginxRestartTests {
 				.run((context) -> {
 					HttpPoolClient client = context.getBean(HttpPoolClients.class).get(CLIENT);
 					CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker(CLIENT);
-					Load load = new Load(client.webClient());
+					Load load = new Load(flavour.call(client));
 					Disposable running = load.start();
 					try {
 						await("steady load").atMost(Duration.ofSeconds(10)).until(() -> load.successes() >= 50);
@@ -123,16 +132,17 @@ class NginxRestartTests {
 						Duration slowestFailure = Duration
 							.ofNanos(failures.stream().mapToLong((call) -> call.end() - call.start()).max().orElse(0));
 						String numbers = String.format(
-								"%s, SIG%s to nginx %d: %d calls, %d failed, slowest failure %d ms, recovery %d ms"
+								"%s, %s, SIG%s to nginx %d: %d calls, %d failed, slowest failure %d ms, recovery %d ms"
 										+ " after the restart, outage %d ms; failures %s",
-								protocol, signal, pid, calls.size(), failures.size(), slowestFailure.toMillis(),
-								recovery.toMillis(), Duration.ofNanos(restarted - stopped).toMillis(), failureTypes);
+								protocol, flavour, signal, pid, calls.size(), failures.size(),
+								slowestFailure.toMillis(), recovery.toMillis(),
+								Duration.ofNanos(restarted - stopped).toMillis(), failureTypes);
 						logger.info(numbers);
 						System.out.println("NginxRestartTests: " + numbers);
 						assertThat(recovery).as("time from restart to the first success").isLessThan(RECOVERY);
 						assertThat(failures).as("failures").isNotEmpty().allSatisfy((call) -> {
 							assertThat(call.failure()).isInstanceOfAny(WebClientRequestException.class,
-									HttpPoolException.class);
+									ResourceAccessException.class, HttpPoolException.class);
 							assertThat(Duration.ofNanos(call.end() - call.start())).isLessThan(CONNECT_TIMEOUT);
 						});
 						assertThat(calls).filteredOn((call) -> call.start() > served)
@@ -152,6 +162,37 @@ class NginxRestartTests {
 	}
 
 	/**
+	 * The two clients of a pool, as the load calls them.
+	 */
+	enum Flavour {
+
+		WEB_CLIENT {
+
+			@Override
+			Function<Long, Mono<String>> call(HttpPoolClient client) {
+				WebClient webClient = client.webClient();
+				return (tick) -> webClient.get().uri("/load/{tick}", tick).retrieve().bodyToMono(String.class);
+			}
+
+		},
+
+		REST_CLIENT {
+
+			@Override
+			Function<Long, Mono<String>> call(HttpPoolClient client) {
+				RestClient restClient = client.restClient();
+				return (tick) -> Mono
+					.fromCallable(() -> restClient.get().uri("/load/{tick}", tick).retrieve().body(String.class))
+					.subscribeOn(Schedulers.boundedElastic());
+			}
+
+		};
+
+		abstract Function<Long, Mono<String>> call(HttpPoolClient client);
+
+	}
+
+	/**
 	 * One call of the load.
 	 *
 	 * @param start when it started ({@link System#nanoTime()})
@@ -167,13 +208,13 @@ class NginxRestartTests {
 	 */
 	static final class Load {
 
-		private final WebClient client;
+		private final Function<Long, Mono<String>> client;
 
 		private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
 
 		private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-		Load(WebClient client) {
+		Load(Function<Long, Mono<String>> client) {
 			this.client = client;
 		}
 
@@ -181,10 +222,7 @@ class NginxRestartTests {
 			return Flux.interval(TICK).onBackpressureDrop().flatMap((tick) -> {
 				long start = System.nanoTime();
 				this.inFlight.incrementAndGet();
-				return this.client.get()
-					.uri("/load/{tick}", tick)
-					.retrieve()
-					.bodyToMono(String.class)
+				return this.client.apply(tick)
 					.map((body) -> new Call(start, System.nanoTime(), null))
 					.onErrorResume((ex) -> Mono.just(new Call(start, System.nanoTime(), ex)))
 					.doOnNext(this.calls::add)
