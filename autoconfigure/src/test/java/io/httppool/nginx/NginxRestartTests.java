@@ -100,6 +100,12 @@ class NginxRestartTests {
 				.run((context) -> {
 					HttpPoolClient client = context.getBean(HttpPoolClients.class).get(CLIENT);
 					CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker(CLIENT);
+					ConcurrentLinkedQueue<Long> closings = new ConcurrentLinkedQueue<>();
+					breaker.getEventPublisher().onStateTransition((event) -> {
+						if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
+							closings.add(System.nanoTime());
+						}
+					});
 					Load load = new Load(flavour.call(client));
 					Disposable running = load.start();
 					try {
@@ -119,8 +125,13 @@ class NginxRestartTests {
 							.until(() -> load.firstSuccessStartedAfter(restarted) != null);
 						Call recovered = load.firstSuccessStartedAfter(restarted);
 						Duration recovery = Duration.ofNanos(recovered.end() - restarted);
-						// then every call succeeds
-						long served = recovered.end();
+						// the half-open probes succeed, the breaker closes, then every
+						// call
+						// succeeds
+						await("the breaker closing").atMost(Duration.ofSeconds(10))
+							.until(() -> closings.stream().anyMatch((nanos) -> nanos > restarted));
+						long served = closings.stream().filter((nanos) -> nanos > restarted).min(Long::compare).get();
+						Duration closed = Duration.ofNanos(served - restarted);
 						await("a second of calls after the recovery").atMost(Duration.ofSeconds(10))
 							.until(() -> load.startedAfter(served + Duration.ofSeconds(1).toNanos()) > 0);
 						running.dispose();
@@ -132,21 +143,22 @@ class NginxRestartTests {
 						Duration slowestFailure = Duration
 							.ofNanos(failures.stream().mapToLong((call) -> call.end() - call.start()).max().orElse(0));
 						String numbers = String.format(
-								"%s, %s, SIG%s to nginx %d: %d calls, %d failed, slowest failure %d ms, recovery %d ms"
-										+ " after the restart, outage %d ms; failures %s",
+								"%s, %s, SIG%s to nginx %d: %d calls, %d failed, slowest failure %d ms, first success %d ms"
+										+ " and breaker closed %d ms after the restart, outage %d ms; failures %s",
 								protocol, flavour, signal, pid, calls.size(), failures.size(),
-								slowestFailure.toMillis(), recovery.toMillis(),
+								slowestFailure.toMillis(), recovery.toMillis(), closed.toMillis(),
 								Duration.ofNanos(restarted - stopped).toMillis(), failureTypes);
 						logger.info(numbers);
 						System.out.println("NginxRestartTests: " + numbers);
 						assertThat(recovery).as("time from restart to the first success").isLessThan(RECOVERY);
+						assertThat(closed).as("time from restart to the breaker closing").isLessThan(RECOVERY);
 						assertThat(failures).as("failures").isNotEmpty().allSatisfy((call) -> {
 							assertThat(call.failure()).isInstanceOfAny(WebClientRequestException.class,
 									ResourceAccessException.class, HttpPoolException.class);
 							assertThat(Duration.ofNanos(call.end() - call.start())).isLessThan(CONNECT_TIMEOUT);
 						});
 						assertThat(calls).filteredOn((call) -> call.start() > served)
-							.as("calls after the recovery")
+							.as("calls after the breaker closed")
 							.allSatisfy((call) -> assertThat(call.failure()).isNull());
 						assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 						load.awaitQuiet();
