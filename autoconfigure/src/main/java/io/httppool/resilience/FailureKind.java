@@ -18,13 +18,9 @@ public enum FailureKind {
 	CONNECT,
 
 	/**
-	 * The local pool gave no connection ({@link io.httppool.HttpPoolExhaustedException}),
-	 * or Reactor Netty gave up on the connection or HTTP/2 stream it had acquired before
-	 * writing the request ({@code IOException: Error while acquiring from <pool>. Max
-	 * active streams is reached.}, when a GOAWAY or a close races the acquire): the
-	 * request never left the client, so any method may be retried (after the backoff,
-	 * when the pool has dropped that connection). Says nothing about the upstream, so the
-	 * breaker does not count it.
+	 * The local pool gave no connection ({@link io.httppool.HttpPoolExhaustedException}):
+	 * the request never left the client, so any method may be retried. Says nothing about
+	 * the upstream, so the breaker does not count it.
 	 */
 	POOL,
 
@@ -32,9 +28,13 @@ public enum FailureKind {
 	 * The upstream said it did not process the request: an HTTP/2 stream above the
 	 * last-stream-id of a graceful GOAWAY
 	 * ({@link io.httppool.HttpPoolStreamNotProcessedException}), as nginx sends after
-	 * {@code keepalive_requests} requests on a connection. Any method may be retried, at
-	 * once (the next attempt takes another connection). A healthy upstream rotating its
-	 * connections, so the breaker does not count it.
+	 * {@code keepalive_requests} requests on a connection; or a stream Reactor Netty gave
+	 * up on before writing the request because such a GOAWAY (or a close) raced its
+	 * acquire ({@code IOException: Error while acquiring from <pool>. Max active streams
+	 * is reached.}). Any method may be sent again, at once the first time (the next
+	 * attempt takes another connection), without using up {@code retry.max-attempts} or
+	 * the retry budget (at most {@code max-attempts} such re-sends per call). A healthy
+	 * upstream rotating its connections, so the breaker does not count it.
 	 */
 	NOT_PROCESSED,
 

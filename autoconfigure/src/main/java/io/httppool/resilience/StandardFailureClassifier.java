@@ -56,7 +56,7 @@ final class StandardFailureClassifier implements FailureClassifier {
 				return FailureKind.OTHER;
 			}
 			if (isAcquireFailure(candidate)) {
-				return FailureKind.POOL;
+				return FailureKind.NOT_PROCESSED;
 			}
 			if (candidate instanceof ConnectException || candidate instanceof UnknownHostException
 					|| candidate instanceof NoRouteToHostException || candidate instanceof SSLHandshakeException

@@ -106,15 +106,15 @@ class RetryPrimitivesTests {
 	}
 
 	@Test
-	void reactorNettyGivingUpOnAnAcquiredStreamOrConnectionIsAPoolFailure() {
+	void reactorNettyGivingUpOnAnAcquiredStreamOrConnectionIsAnUnprocessedRequest() {
 		FailureClassifier classifier = FailureClassifier.standard();
 		// as the RestClient reports it
 		assertThat(classifier.classify(new org.springframework.web.client.ResourceAccessException("I/O error",
 				new IOException("Error while acquiring from reactor.netty.internal.shaded.reactor.pool.decorators."
 						+ "GracefulShutdownInstrumentedPool@1893b573. Max active streams is reached."))))
-			.isEqualTo(FailureKind.POOL);
+			.isEqualTo(FailureKind.NOT_PROCESSED);
 		assertThat(classifier.classify(new IOException("Error while acquiring from SimpleDequePool@1a2b")))
-			.isEqualTo(FailureKind.POOL);
+			.isEqualTo(FailureKind.NOT_PROCESSED);
 	}
 
 	@Test
