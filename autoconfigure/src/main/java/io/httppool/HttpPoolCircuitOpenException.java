@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * request was refused without touching the network. The breaker opens after
  * {@code circuit-breaker.consecutive-failures} failed attempts in a row (transport
  * failures, timeouts, 5xx) and lets probe calls through after
- * {@code circuit-breaker.open-duration}.
+ * {@code circuit-breaker.initial-open-duration}; each failed probe doubles that wait, up
+ * to {@code circuit-breaker.open-duration}.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -28,7 +29,8 @@ public class HttpPoolCircuitOpenException extends HttpPoolException {
 		super(clientName,
 				"Circuit breaker of HTTP pool '" + clientName
 						+ "' is open: the call was refused without touching the network after " + attempts
-						+ " attempt(s); probe calls are let through after circuit-breaker.open-duration"
+						+ " attempt(s); probe calls are let through after circuit-breaker.initial-open-duration,"
+						+ " doubled after each failed probe up to circuit-breaker.open-duration"
 						+ ((lastFailure != null) ? "; last failure: " + lastFailure : ""),
 				lastFailure);
 		this.attempts = attempts;

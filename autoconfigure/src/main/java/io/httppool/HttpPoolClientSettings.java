@@ -253,10 +253,24 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 *
 	 * @param enabled whether the circuit breaker guards calls
 	 * @param consecutiveFailures consecutive failures that open the breaker
-	 * @param openDuration how long the breaker stays open before it lets probes through
+	 * @param initialOpenDuration how long the breaker stays open when it opens after
+	 * being closed; doubled after each failed probe
+	 * @param openDuration longest time the breaker stays open before it lets probes
+	 * through
 	 * @param halfOpenCalls probe calls permitted while half-open
 	 */
-	public record CircuitBreaker(boolean enabled, int consecutiveFailures, Duration openDuration, int halfOpenCalls) {
+	public record CircuitBreaker(boolean enabled, int consecutiveFailures, Duration initialOpenDuration,
+			Duration openDuration, int halfOpenCalls) {
+
+		/**
+		 * Return the wait of the first opening: {@code initialOpenDuration}, never longer
+		 * than {@code openDuration}.
+		 * @return the first wait
+		 */
+		public Duration firstOpenDuration() {
+			return (this.initialOpenDuration.compareTo(this.openDuration) < 0) ? this.initialOpenDuration
+					: this.openDuration;
+		}
 
 	}
 

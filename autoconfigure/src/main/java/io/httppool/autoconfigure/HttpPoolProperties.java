@@ -760,9 +760,19 @@ public class HttpPoolProperties {
 		private int consecutiveFailures = 5;
 
 		/**
-		 * How long the breaker stays open before it lets probe calls through.
+		 * Longest time the breaker stays open before it lets probe calls through. It
+		 * opens for initial-open-duration first, twice as long after each failed probe,
+		 * never longer than this.
 		 */
 		private Duration openDuration = Duration.ofMinutes(1);
+
+		/**
+		 * How long the breaker stays open the first time it opens after being closed, so
+		 * that a short outage (an upstream restart) ends quickly for the callers. Doubles
+		 * after each failed probe up to open-duration; a closed breaker starts again from
+		 * this value.
+		 */
+		private Duration initialOpenDuration = Duration.ofSeconds(2);
 
 		/**
 		 * Probe calls permitted while half-open; all must succeed to close the breaker.
@@ -791,6 +801,14 @@ public class HttpPoolProperties {
 
 		public void setOpenDuration(Duration openDuration) {
 			this.openDuration = openDuration;
+		}
+
+		public Duration getInitialOpenDuration() {
+			return this.initialOpenDuration;
+		}
+
+		public void setInitialOpenDuration(Duration initialOpenDuration) {
+			this.initialOpenDuration = initialOpenDuration;
 		}
 
 		public int getHalfOpenCalls() {

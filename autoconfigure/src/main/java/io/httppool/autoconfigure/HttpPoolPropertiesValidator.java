@@ -76,6 +76,7 @@ final class HttpPoolPropertiesValidator {
 		HttpPoolProperties.CircuitBreaker breaker = client.getCircuitBreaker();
 		check.atLeast("circuit-breaker.consecutive-failures", breaker.getConsecutiveFailures(), 1);
 		check.positive("circuit-breaker.open-duration", breaker.getOpenDuration());
+		check.positive("circuit-breaker.initial-open-duration", breaker.getInitialOpenDuration());
 		check.atLeast("circuit-breaker.half-open-calls", breaker.getHalfOpenCalls(), 1);
 		Integer maxConcurrentCalls = client.getBulkhead().getMaxConcurrentCalls();
 		if (maxConcurrentCalls != null) {

@@ -110,7 +110,7 @@ public final class HttpPoolSettingsMapper {
 						retry.getMultiplier(), retry.getMaxBackoff(), retry.getJitter(), retry.getOnStatuses(),
 						retry.getBudget()),
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
-						breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
+						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
 				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()),
 				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null);
 	}

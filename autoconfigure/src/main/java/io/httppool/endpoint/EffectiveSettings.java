@@ -114,6 +114,7 @@ final class EffectiveSettings {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("enabled", circuitBreaker.enabled());
 		result.put("consecutive-failures", circuitBreaker.consecutiveFailures());
+		result.put("initial-open-duration", format(circuitBreaker.initialOpenDuration()));
 		result.put("open-duration", format(circuitBreaker.openDuration()));
 		result.put("half-open-calls", circuitBreaker.halfOpenCalls());
 		return result;

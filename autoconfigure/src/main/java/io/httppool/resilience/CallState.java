@@ -15,6 +15,10 @@ class CallState {
 
 	int attempts;
 
+	// attempts a connection rotation caught before they were sent, sent again without
+	// using up an attempt
+	int resends;
+
 	long attemptStartNanos;
 
 	@Nullable Throwable lastFailure;

@@ -28,9 +28,13 @@ public enum FailureKind {
 	 * The upstream said it did not process the request: an HTTP/2 stream above the
 	 * last-stream-id of a graceful GOAWAY
 	 * ({@link io.httppool.HttpPoolStreamNotProcessedException}), as nginx sends after
-	 * {@code keepalive_requests} requests on a connection. Any method may be retried, at
-	 * once (the next attempt takes another connection). A healthy upstream rotating its
-	 * connections, so the breaker does not count it.
+	 * {@code keepalive_requests} requests on a connection; or a stream Reactor Netty gave
+	 * up on before writing the request because such a GOAWAY (or a close) raced its
+	 * acquire ({@code IOException: Error while acquiring from <pool>. Max active streams
+	 * is reached.}). Any method may be sent again, at once the first time (the next
+	 * attempt takes another connection), without using up {@code retry.max-attempts} or
+	 * the retry budget (at most {@code max-attempts} such re-sends per call). A healthy
+	 * upstream rotating its connections, so the breaker does not count it.
 	 */
 	NOT_PROCESSED,
 
@@ -41,6 +45,18 @@ public enum FailureKind {
 	 * breaker failure.
 	 */
 	TRANSPORT,
+
+	/**
+	 * Like {@link #TRANSPORT} (only idempotent requests are retried), for a request in
+	 * flight on an HTTP/2 connection that closed under several streams at once, when
+	 * another of its streams already reports the loss
+	 * ({@link io.httppool.HttpPoolConnectionLostException#isReportingStream()},
+	 * classified {@link #TRANSPORT}). One lost connection is one failure of the upstream,
+	 * so the breaker does not count the others: 64 streams on a dropped connection would
+	 * otherwise be 64 consecutive failures and open the breaker although the next
+	 * connection works.
+	 */
+	LOST_WITH_CONNECTION,
 
 	/**
 	 * Not a transport failure (shutdown, interruption, codec or programming errors):

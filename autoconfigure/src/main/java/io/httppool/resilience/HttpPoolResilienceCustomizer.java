@@ -54,7 +54,7 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
 		if (installed(settings).policy == null || settings.protocol() == HttpPoolProtocol.HTTP1) {
 			return httpClient;
 		}
-		NotProcessedStreamHandler handler = new NotProcessedStreamHandler(settings.name());
+		Http2StreamFailureHandler handler = new Http2StreamFailureHandler(settings.name());
 		return httpClient.doOnRequest((request, connection) -> handler.install(connection));
 	}
 

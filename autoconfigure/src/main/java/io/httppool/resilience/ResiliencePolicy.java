@@ -283,9 +283,45 @@ public final class ResiliencePolicy {
 			releaseBreaker();
 		}
 		call.lastFailure = failure;
+		if (kind == FailureKind.NOT_PROCESSED) {
+			long resend = planResend(call, failure);
+			if (resend >= 0) {
+				return resend;
+			}
+		}
 		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL || kind == FailureKind.NOT_PROCESSED
-				|| (kind == FailureKind.TRANSPORT && isIdempotent(method, headers));
+				|| ((kind == FailureKind.TRANSPORT || kind == FailureKind.LOST_WITH_CONNECTION)
+						&& isIdempotent(method, headers));
 		return planRetry(call, failure, mayRetry, kind == FailureKind.NOT_PROCESSED);
+	}
+
+	/**
+	 * A connection rotation (a GOAWAY, or one racing the stream's acquire) caught the
+	 * attempt before it was sent: send it again without using up an attempt or the
+	 * budget, which exist to spare the upstream, at most {@code maxAttempts} times per
+	 * call. The first time at once (the next attempt takes another connection), later
+	 * ones after the backoff: the client's connections, opened together, tend to rotate
+	 * together.
+	 * @return the wait before sending it again in milliseconds, or -1 to treat the
+	 * failure as a retry
+	 */
+	private long planResend(CallState call, Throwable failure) {
+		if (call.retryContext == null || call.resends >= this.maxAttempts || isBreakerOpen()) {
+			return -1;
+		}
+		long delay = (call.resends == 0) ? 0 : delayMillis(call.resends, failure);
+		if (this.timeoutNanos > 0
+				&& System.nanoTime() - call.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= this.timeoutNanos) {
+			return -1;
+		}
+		call.resends++;
+		return delay;
+	}
+
+	private boolean isBreakerOpen() {
+		CircuitBreaker breaker = this.breaker;
+		return breaker != null && (breaker.getState() == CircuitBreaker.State.OPEN
+				|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN);
 	}
 
 	/**
@@ -338,16 +374,14 @@ public final class ResiliencePolicy {
 		if (!mayRetry || !this.retryPredicate.test(failure)) {
 			return stopRetries(call, failure);
 		}
-		if (call.attempts >= this.maxAttempts) {
-			context
-				.onError((call.attempts > 1) ? new RetrySignal.Planned(failure, 0) : new RetrySignal.Stopped(failure));
+		int attempts = call.attempts - call.resends;
+		if (attempts >= this.maxAttempts) {
+			context.onError((attempts > 1) ? new RetrySignal.Planned(failure, 0) : new RetrySignal.Stopped(failure));
 			call.retryContext = null;
 			return -1;
 		}
-		long delay = immediately ? 0 : delayMillis(call.attempts, failure);
-		CircuitBreaker breaker = this.breaker;
-		if (breaker != null && (breaker.getState() == CircuitBreaker.State.OPEN
-				|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN)) {
+		long delay = immediately ? 0 : delayMillis(attempts, failure);
+		if (isBreakerOpen()) {
 			return stopRetries(call, failure);
 		}
 		if (this.timeoutNanos > 0

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.httppool.HttpPoolConnectionLostException;
 import io.httppool.HttpPoolException;
 import io.httppool.HttpPoolExhaustedException;
 import io.httppool.HttpPoolStreamNotProcessedException;
@@ -28,6 +29,8 @@ final class StandardFailureClassifier implements FailureClassifier {
 
 	private static final int MAX_DEPTH = 16;
 
+	private static final String ACQUIRE_FAILURE = "Error while acquiring from ";
+
 	private StandardFailureClassifier() {
 	}
 
@@ -44,6 +47,9 @@ final class StandardFailureClassifier implements FailureClassifier {
 				// named once by the client guard: no connection means never sent
 				return typed.getFailure().mayHaveBeenSent() ? FailureKind.TRANSPORT : FailureKind.CONNECT;
 			}
+			if (candidate instanceof HttpPoolConnectionLostException lost) {
+				return lost.isReportingStream() ? FailureKind.TRANSPORT : FailureKind.LOST_WITH_CONNECTION;
+			}
 			if (candidate instanceof HttpPoolStreamNotProcessedException notProcessed) {
 				// a GOAWAY for an error (ENHANCE_YOUR_CALM, INTERNAL_ERROR) is a failing
 				// upstream, which the breaker counts
@@ -53,6 +59,9 @@ final class StandardFailureClassifier implements FailureClassifier {
 					|| (candidate instanceof InterruptedIOException
 							&& !(candidate instanceof SocketTimeoutException))) {
 				return FailureKind.OTHER;
+			}
+			if (isAcquireFailure(candidate)) {
+				return FailureKind.NOT_PROCESSED;
 			}
 			if (candidate instanceof ConnectException || candidate instanceof UnknownHostException
 					|| candidate instanceof NoRouteToHostException || candidate instanceof SSLHandshakeException
@@ -70,6 +79,17 @@ final class StandardFailureClassifier implements FailureClassifier {
 	private static @Nullable Throwable next(Throwable candidate) {
 		Throwable cause = candidate.getCause();
 		return (cause != candidate) ? cause : null;
+	}
+
+	// Reactor Netty gave up on the connection (HTTP/1.1) or the stream (HTTP/2) that the
+	// pool handed out for this request, before writing anything: the connection closed,
+	// or a GOAWAY made it refuse new streams, between the acquire and the first write,
+	// twice in a row ("Error while acquiring from <pool>[. Max active streams is
+	// reached.]", DefaultPooledConnectionProvider and Http2ConnectionProvider). Nothing
+	// about the upstream's health, and nothing was sent.
+	private static boolean isAcquireFailure(Throwable candidate) {
+		String message = candidate.getMessage();
+		return candidate instanceof IOException && message != null && message.startsWith(ACQUIRE_FAILURE);
 	}
 
 	// RFC 9113 8.7: a refused stream was not processed

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -18,21 +19,37 @@ import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real nginx, started by a test in a directory of its own with a configuration the test
- * generates: HTTP/2 over clear text (prior knowledge) on a loopback port chosen at
- * runtime, {@code keepalive_requests 1000} (after 1000 requests on a connection nginx
- * sends GOAWAY), {@code return 200} on every path, one access log line per request with
- * the connection's serial number. Used only where an nginx binary is installed
- * ({@link #isInstalled()}); stop it with {@link #close()}.
+ * generates: HTTP/1.1, HTTP/2 over clear text (prior knowledge) or HTTP/2 over TLS (with
+ * a self-signed certificate for {@code localhost} and {@code 127.0.0.1} generated with
+ * {@code openssl} in that directory), on a loopback port chosen at run time,
+ * {@code return 200} on every path, one access log line per request with the connection's
+ * serial number and the request's {@code X-Request-Id}.
+ *
+ * <p>
+ * nginx runs with its master process ({@code master_process on}, {@code daemon off}): the
+ * JVM starts child processes with {@code SIGQUIT} blocked, and a master-less nginx
+ * inherits that mask, so it never sees a graceful stop. A master sets its own signal mask
+ * and its workers unblock every signal, so {@code kill -QUIT <master pid>} stops it
+ * gracefully from the JVM ({@link #stop(Signal)}); {@link #start()} starts it again on
+ * the same port. {@link #close()} stops it by PID, {@code TERM} first and {@code KILL}
+ * last. Used only where an nginx binary is installed ({@link #assumeInstalled()}).
  */
 final class Nginx implements AutoCloseable {
 
 	/**
-	 * Requests nginx serves on one connection before it sends GOAWAY.
+	 * Requests nginx serves on one connection before it closes it (HTTP/1.1) or sends
+	 * GOAWAY (HTTP/2): nginx's default {@code keepalive_requests}.
 	 */
 	static final int REQUESTS_PER_CONNECTION = 1000;
+
+	/**
+	 * Request header whose value nginx logs, to count duplicates.
+	 */
+	static final String REQUEST_ID = "X-Request-Id";
 
 	private static final Path SYSTEM_BINARY = Path.of("/usr/sbin/nginx");
 
@@ -42,25 +59,107 @@ final class Nginx implements AutoCloseable {
 
 	private static final int START_ATTEMPTS = 3;
 
-	private final Process process;
+	/**
+	 * What nginx speaks on its port.
+	 */
+	enum Protocol {
 
-	private final Path directory;
+		/**
+		 * HTTP/1.1 over clear text.
+		 */
+		HTTP1("http1"),
 
-	private final int port;
+		/**
+		 * HTTP/2 over clear text, prior knowledge.
+		 */
+		H2C("h2c"),
 
-	private Nginx(Process process, Path directory, int port) {
-		this.process = process;
-		this.directory = directory;
-		this.port = port;
+		/**
+		 * HTTP/2 over TLS (ALPN).
+		 */
+		H2("h2");
+
+		private final String property;
+
+		Protocol(String property) {
+			this.property = property;
+		}
+
+		/**
+		 * Return the value of the client's {@code protocol} property for this protocol.
+		 * @return the property value
+		 */
+		String property() {
+			return this.property;
+		}
+
 	}
 
 	/**
-	 * Whether an nginx binary is installed, for {@code @EnabledIf}.
+	 * Signals that stop nginx.
+	 */
+	enum Signal {
+
+		/**
+		 * Graceful stop: finish the requests in flight, then exit.
+		 */
+		QUIT,
+
+		/**
+		 * Fast stop: close every connection at once.
+		 */
+		TERM
+
+	}
+
+	private final Path binary;
+
+	private final int[] version;
+
+	private final String build;
+
+	private final Path directory;
+
+	private final Protocol protocol;
+
+	private final Duration keepaliveTimeout;
+
+	private final int keepaliveRequests;
+
+	private int port;
+
+	private @Nullable Process process;
+
+	private Nginx(Path binary, Path directory, Protocol protocol, Duration keepaliveTimeout, int keepaliveRequests) {
+		this.binary = binary;
+		this.version = version(binary);
+		this.build = run(binary.toString(), "-V");
+		this.directory = directory;
+		this.protocol = protocol;
+		this.keepaliveTimeout = keepaliveTimeout;
+		this.keepaliveRequests = keepaliveRequests;
+	}
+
+	/**
+	 * Whether an nginx binary is installed.
 	 * @return whether {@code /usr/sbin/nginx} or an {@code nginx} on the {@code PATH}
 	 * exists
 	 */
 	static boolean isInstalled() {
 		return binary() != null;
+	}
+
+	/**
+	 * Skip the calling test class, loudly, where nginx is not installed: a message on
+	 * standard error and in the assumption, never a silent skip.
+	 */
+	static void assumeInstalled() {
+		if (!isInstalled()) {
+			String message = "SKIPPED: nginx is not installed (no /usr/sbin/nginx, no nginx on the PATH), so the tests"
+					+ " against a real nginx do not run; install it (apt-get install nginx) to run them";
+			System.err.println("*** " + message + " ***");
+			Assumptions.abort(message);
+		}
 	}
 
 	private static @Nullable Path binary() {
@@ -80,44 +179,128 @@ final class Nginx implements AutoCloseable {
 	}
 
 	/**
-	 * Start nginx in the given directory (configuration, pid file, logs and temporary
-	 * files all go there) and wait until it accepts connections. A port taken between
-	 * choosing it and nginx binding it is retried with another port.
+	 * Configure an nginx speaking the given protocol; configuration, pid file, logs,
+	 * certificate and temporary files all go in the given directory.
 	 * @param directory an empty directory the caller deletes
-	 * @return the running nginx
+	 * @param protocol what nginx speaks
+	 * @return a builder
 	 */
-	static Nginx start(Path directory) {
-		Path binary = binary();
-		if (binary == null) {
-			throw new IllegalStateException("nginx is not installed");
+	static Builder in(Path directory, Protocol protocol) {
+		return new Builder(directory, protocol);
+	}
+
+	/**
+	 * Start nginx and wait until it accepts connections; the first start chooses the port
+	 * (a port taken between choosing it and nginx binding it is retried with another), a
+	 * restart after {@link #stop(Signal)} reuses it.
+	 * @return this nginx
+	 */
+	Nginx start() {
+		if (this.process != null && this.process.isAlive()) {
+			throw new IllegalStateException("nginx is running");
 		}
-		int[] version = version(binary);
-		String build = run(binary.toString(), "-V");
 		String failure = "";
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-			int port = freePort();
-			Process process = launch(binary, version, build, directory, port);
-			Awaitility.await("nginx accepting connections on port " + port)
-				.atMost(COMMAND_TIMEOUT)
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> !process.isAlive() || accepts(port));
-			if (process.isAlive()) {
-				return new Nginx(process, directory, port);
+			boolean newPort = this.port == 0;
+			if (newPort) {
+				this.port = freePort();
 			}
-			failure = read(directory.resolve("nginx.out")) + read(directory.resolve("error.log"));
-			if (!failure.contains("Address already in use")) {
+			Process started = launch();
+			Awaitility.await("nginx accepting connections on port " + this.port)
+				.atMost(COMMAND_TIMEOUT)
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> !started.isAlive() || accepts(this.port));
+			if (started.isAlive()) {
+				this.process = started;
+				return this;
+			}
+			failure = read(this.directory.resolve("nginx.out")) + read(this.directory.resolve("error.log"));
+			if (!newPort || !failure.contains("Address already in use")) {
 				break;
 			}
+			this.port = 0;
 		}
 		throw new IllegalStateException("nginx did not start:\n" + failure);
 	}
 
 	/**
+	 * Send a signal to the master process by PID and wait until nginx (master and
+	 * workers) has exited.
+	 * @param signal the signal
+	 */
+	void stop(Signal signal) {
+		Process master = this.process;
+		if (master == null || !master.isAlive()) {
+			return;
+		}
+		List<ProcessHandle> all = new ArrayList<>(master.descendants().toList());
+		run("kill", "-" + signal.name(), Long.toString(master.pid()));
+		try {
+			if (!master.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+				throw new IllegalStateException("nginx (pid " + master.pid() + ") did not stop on SIG" + signal);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		Awaitility.await("nginx workers exiting")
+			.atMost(COMMAND_TIMEOUT)
+			.until(() -> all.stream().noneMatch(ProcessHandle::isAlive));
+	}
+
+	/**
+	 * Return the PID of the master process.
+	 * @return the PID
+	 */
+	long pid() {
+		Process master = this.process;
+		if (master == null) {
+			throw new IllegalStateException("nginx is not running");
+		}
+		return master.pid();
+	}
+
+	/**
+	 * Whether nginx is running.
+	 * @return whether the master process is alive
+	 */
+	boolean isRunning() {
+		Process master = this.process;
+		return master != null && master.isAlive();
+	}
+
+	/**
 	 * Base URL of this nginx.
-	 * @return {@code http://127.0.0.1:<port>}
+	 * @return {@code http://127.0.0.1:<port>}, or {@code https://} for HTTP/2 over TLS
 	 */
 	String baseUrl() {
-		return "http://127.0.0.1:" + this.port;
+		return ((this.protocol == Protocol.H2) ? "https" : "http") + "://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Return the protocol nginx speaks.
+	 * @return the protocol
+	 */
+	Protocol protocol() {
+		return this.protocol;
+	}
+
+	/**
+	 * Properties that point the given client at this nginx: base URL, protocol, and for
+	 * TLS an SSL bundle that trusts the generated certificate.
+	 * @param client the client name
+	 * @return the properties, as {@code key=value}
+	 */
+	List<String> clientProperties(String client) {
+		String prefix = "http.pool.clients." + client + ".";
+		List<String> properties = new ArrayList<>(
+				List.of(prefix + "base-url=" + baseUrl(), prefix + "protocol=" + this.protocol.property()));
+		if (this.protocol == Protocol.H2) {
+			properties.add("spring.ssl.bundle.pem.nginx.truststore.certificate=file:" + certificate());
+			properties.add(prefix + "ssl.bundle=nginx");
+		}
+		return properties;
 	}
 
 	/**
@@ -142,36 +325,43 @@ final class Nginx implements AutoCloseable {
 	}
 
 	/**
-	 * Stop nginx: TERM (fast shutdown), then KILL if it is still running after 10 s.
+	 * Stop nginx by PID: {@code TERM} (fast shutdown), then {@code KILL} for every
+	 * process of it still running after 10 s.
 	 */
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			}
+		Process master = this.process;
+		if (master == null || !master.isAlive()) {
+			return;
 		}
-		catch (InterruptedException ex) {
-			this.process.destroyForcibly();
-			Thread.currentThread().interrupt();
+		List<ProcessHandle> all = new ArrayList<>(master.descendants().toList());
+		all.add(master.toHandle());
+		try {
+			stop(Signal.TERM);
+		}
+		catch (RuntimeException ex) {
+			all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+			throw ex;
 		}
 	}
 
-	private static Process launch(Path binary, int[] version, String build, Path directory, int port) {
+	private Process launch() {
 		try {
-			Path config = directory.resolve("nginx.conf");
-			Files.writeString(config, config(version, build, directory, port), StandardCharsets.UTF_8);
-			Files.deleteIfExists(directory.resolve("error.log"));
-			ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-p", directory + File.separator, "-c",
-					config.toString());
-			if (atLeast(version, 1, 19, 5)) {
+			if (this.protocol == Protocol.H2 && !Files.exists(certificate())) {
+				generateCertificate();
+			}
+			Path config = this.directory.resolve("nginx.conf");
+			Files.writeString(config, config(), StandardCharsets.UTF_8);
+			Files.deleteIfExists(this.directory.resolve("error.log"));
+			ProcessBuilder builder = new ProcessBuilder(this.binary.toString(), "-p", this.directory + File.separator,
+					"-c", config.toString());
+			if (atLeast(this.version, 1, 19, 5)) {
 				// error log from the first line on, before the configuration is read
-				builder.command().addAll(List.of("-e", directory.resolve("error.log").toString()));
+				builder.command().addAll(List.of("-e", this.directory.resolve("error.log").toString()));
 			}
 			return builder.redirectErrorStream(true)
-				.redirectOutput(directory.resolve("nginx.out").toFile())
-				.directory(directory.toFile())
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("nginx.out").toFile()))
+				.directory(this.directory.toFile())
 				.start();
 		}
 		catch (IOException ex) {
@@ -179,12 +369,26 @@ final class Nginx implements AutoCloseable {
 		}
 	}
 
-	private static String config(int[] version, String build, Path directory, int port) {
-		String dir = directory.toString();
+	private Path certificate() {
+		return this.directory.resolve("cert.pem");
+	}
+
+	private void generateCertificate() {
+		String output = run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+				"-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+				"subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", this.directory.resolve("key.pem").toString(),
+				"-out", certificate().toString());
+		if (!Files.exists(certificate())) {
+			throw new IllegalStateException("openssl did not generate a certificate:\n" + output);
+		}
+	}
+
+	private String config() {
+		String dir = this.directory.toString();
 		// every temporary directory inside ours: the compiled-in ones may not be writable
 		StringBuilder temporaryPaths = new StringBuilder("client_body_temp_path " + dir + "/client_body;");
 		for (String module : List.of("proxy", "fastcgi", "uwsgi", "scgi")) {
-			if (!build.contains("--without-http_" + module + "_module")) {
+			if (!this.build.contains("--without-http_" + module + "_module")) {
 				temporaryPaths.append("\n\t")
 					.append(module)
 					.append("_temp_path ")
@@ -194,14 +398,27 @@ final class Nginx implements AutoCloseable {
 					.append(';');
 			}
 		}
-		String listen = atLeast(version, 1, 25, 1) ? "listen 127.0.0.1:" + port + ";\n\t\thttp2 on;"
-				: "listen 127.0.0.1:" + port + " http2;";
+		String address = "127.0.0.1:" + this.port;
+		boolean http2 = this.protocol != Protocol.HTTP1;
+		boolean tls = this.protocol == Protocol.H2;
+		String listen;
+		if (atLeast(this.version, 1, 25, 1)) {
+			listen = "listen " + address + (tls ? " ssl" : "") + ";" + (http2 ? "\n\t\thttp2 on;" : "");
+		}
+		else {
+			listen = "listen " + address + (tls ? " ssl" : "") + (http2 ? " http2" : "") + ";";
+		}
+		if (tls) {
+			listen += "\n\t\tssl_certificate " + certificate() + ";\n\t\tssl_certificate_key "
+					+ this.directory.resolve("key.pem") + ";";
+		}
 		// before 1.19.7 HTTP/2 connections had their own limit, http2_max_requests
-		String requestsPerConnection = atLeast(version, 1, 19, 7) ? "keepalive_requests" : "http2_max_requests";
+		String requestsPerConnection = (http2 && !atLeast(this.version, 1, 19, 7)) ? "http2_max_requests"
+				: "keepalive_requests";
 		return """
 				# generated by io.httppool.nginx.Nginx
 				daemon off;
-				master_process off;
+				master_process on;
 				worker_processes 1;
 				pid %1$s/nginx.pid;
 				lock_file %1$s/nginx.lock;
@@ -212,8 +429,9 @@ final class Nginx implements AutoCloseable {
 				http {
 					access_log off;
 					%5$s
-					log_format perconnection '$connection $connection_requests $request_method $request_uri $status';
+					log_format perconnection '$connection $connection_requests $request_method $request_uri $status "$http_x_request_id"';
 					%2$s %3$d;
+					keepalive_timeout %6$dms;
 					server {
 						%4$s
 						access_log %1$s/access.log perconnection;
@@ -225,7 +443,9 @@ final class Nginx implements AutoCloseable {
 						}
 					}
 				}
-				""".formatted(dir, requestsPerConnection, REQUESTS_PER_CONNECTION, listen, temporaryPaths);
+				"""
+			.formatted(dir, requestsPerConnection, this.keepaliveRequests, listen, temporaryPaths,
+					this.keepaliveTimeout.toMillis());
 	}
 
 	private static int[] version(Path binary) {
@@ -291,6 +511,60 @@ final class Nginx implements AutoCloseable {
 	}
 
 	/**
+	 * Builder of an {@link Nginx}.
+	 */
+	static final class Builder {
+
+		private final Path directory;
+
+		private final Protocol protocol;
+
+		private Duration keepaliveTimeout = Duration.ofSeconds(75);
+
+		private int keepaliveRequests = REQUESTS_PER_CONNECTION;
+
+		private Builder(Path directory, Protocol protocol) {
+			this.directory = directory;
+			this.protocol = protocol;
+		}
+
+		/**
+		 * Set {@code keepalive_timeout} (nginx's default: 75 s).
+		 * @param timeout how long an idle connection stays open
+		 * @return this
+		 */
+		Builder keepaliveTimeout(Duration timeout) {
+			this.keepaliveTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Set {@code keepalive_requests} (nginx's default: 1000).
+		 * @param requests requests per connection
+		 * @return this
+		 */
+		Builder keepaliveRequests(int requests) {
+			this.keepaliveRequests = requests;
+			return this;
+		}
+
+		/**
+		 * Start nginx.
+		 * @return the running nginx
+		 */
+		Nginx start() {
+			assumeInstalled();
+			Path binary = binary();
+			if (binary == null) {
+				throw new IllegalStateException("nginx is not installed");
+			}
+			return new Nginx(binary, this.directory, this.protocol, this.keepaliveTimeout, this.keepaliveRequests)
+				.start();
+		}
+
+	}
+
+	/**
 	 * One line of nginx's access log.
 	 *
 	 * @param connection serial number of the connection ({@code $connection})
@@ -299,16 +573,18 @@ final class Nginx implements AutoCloseable {
 	 * @param method the request method
 	 * @param uri the request URI, query included
 	 * @param status the status nginx answered
+	 * @param requestId the request's {@value Nginx#REQUEST_ID} header, or {@code -}
 	 */
-	record LoggedRequest(long connection, int connectionRequests, String method, String uri, int status) {
+	record LoggedRequest(long connection, int connectionRequests, String method, String uri, int status,
+			String requestId) {
 
 		static LoggedRequest parse(String line) {
 			String[] fields = line.trim().split(" ");
-			if (fields.length != 5) {
+			if (fields.length != 6) {
 				throw new IllegalStateException("Unexpected access log line: " + line);
 			}
 			return new LoggedRequest(Long.parseLong(fields[0]), Integer.parseInt(fields[1]), fields[2], fields[3],
-					Integer.parseInt(fields[4]));
+					Integer.parseInt(fields[4]), fields[5].replace("\"", ""));
 		}
 
 	}

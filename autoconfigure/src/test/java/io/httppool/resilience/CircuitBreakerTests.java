@@ -1,10 +1,17 @@
 package io.httppool.resilience;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
+import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.httppool.HttpPoolCircuitOpenException;
 import io.httppool.resilience.ResilienceTesting.Flavour;
@@ -222,6 +229,100 @@ class CircuitBreakerTests extends WireMockTests {
 				assertThat(received()).isEqualTo(20);
 				assertThat(context.getBean(CircuitBreakerRegistry.class).find(ResilienceTesting.CLIENT)).isEmpty();
 			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Flavour.class)
+	void theBreakerOpensForTwoSecondsDoublesAfterEachFailedProbeAndStartsOverOnceClosed(Flavour flavour) {
+		SettableClock clock = new SettableClock();
+		ResilienceTesting.runner(server.baseUrl())
+			.withPropertyValues(ResilienceTesting.key("retry.enabled=false"),
+					ResilienceTesting.key("circuit-breaker.half-open-calls=1"),
+					ResilienceTesting.key("circuit-breaker.open-duration=10s"))
+			.withBean(CircuitBreakerConfigCustomizer.class,
+					() -> CircuitBreakerConfigCustomizer.of(ResilienceTesting.CLIENT,
+							(builder) -> builder.clock(clock)))
+			.run((context) -> {
+				open(context, flavour);
+				// defaults: 2 s, then doubled after each failed probe, up to
+				// open-duration
+				for (Duration wait : new Duration[] { Duration.ofSeconds(2), Duration.ofSeconds(4),
+						Duration.ofSeconds(8), Duration.ofSeconds(10), Duration.ofSeconds(10) }) {
+					assertRefusedFor(context, flavour, clock, wait);
+					int before = received();
+					assertThat(flavour.call(context, HttpMethod.GET, "/fail").status()).isEqualTo(500);
+					assertThat(received()).as("probe after %s", wait).isEqualTo(before + 1);
+					assertThat(breaker(context).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+				}
+				assertRefusedFor(context, flavour, clock, Duration.ofSeconds(10));
+				assertThat(flavour.call(context, HttpMethod.GET, "/ok").status()).isEqualTo(200);
+				assertThat(breaker(context).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+				// a closed breaker forgets the failed probes: the next opening is short
+				// again
+				open(context, flavour);
+				assertRefusedFor(context, flavour, clock, Duration.ofSeconds(2));
+				assertThat(flavour.call(context, HttpMethod.GET, "/ok").status()).isEqualTo(200);
+				assertThat(breaker(context).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+			});
+	}
+
+	@Test
+	void byDefaultTheBreakerWaitsTwoSecondsFirstAndAtMostOneMinute() {
+		ResilienceTesting.runner(server.baseUrl()).run((context) -> {
+			IntervalFunction wait = breaker(context).getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState();
+			assertThat(java.util.stream.IntStream.rangeClosed(1, 8).mapToObj((attempt) -> wait.apply(attempt)))
+				.containsExactly(2_000L, 4_000L, 8_000L, 16_000L, 32_000L, 60_000L, 60_000L, 60_000L);
+			assertThat(wait.apply(10_000)).isEqualTo(60_000L);
+		});
+	}
+
+	@Test
+	void anInitialOpenDurationLongerThanTheOpenDurationIsCappedByIt() {
+		ResilienceTesting.runner(server.baseUrl())
+			.withPropertyValues(ResilienceTesting.key("circuit-breaker.open-duration=500ms"))
+			.run((context) -> assertThat(
+					breaker(context).getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
+				.isEqualTo(500L));
+	}
+
+	// the breaker refuses calls, without touching the network, until the wait is over
+	private static void assertRefusedFor(ApplicationContext context, Flavour flavour, SettableClock clock,
+			Duration wait) {
+		int before = received();
+		clock.advance(wait.minusMillis(1));
+		Outcome refused = flavour.call(context, HttpMethod.GET, "/ok");
+		assertThat(refused.find(HttpPoolCircuitOpenException.class)).as("call %s after opening", wait.minusMillis(1))
+			.isNotNull();
+		assertThat(received()).isEqualTo(before);
+		clock.advance(Duration.ofMillis(2));
+	}
+
+	/**
+	 * A clock the test moves by hand.
+	 */
+	static final class SettableClock extends Clock {
+
+		private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+
+		void advance(Duration duration) {
+			this.now.updateAndGet((instant) -> instant.plus(duration));
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now.get();
+		}
+
 	}
 
 }

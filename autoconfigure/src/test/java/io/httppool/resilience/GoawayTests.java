@@ -62,6 +62,30 @@ class GoawayTests {
 
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
+	void aPostCaughtByMoreRotationsThanMaxAttemptsIsStillSentAgainAndSucceeds(Flavour flavour) {
+		AtomicInteger arrivals = new AtomicInteger();
+		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.H2C)
+			.handler((request, response) -> (arrivals.incrementAndGet() <= 3) ? goAwayBelow(request)
+					: response.sendString(Mono.just("ok")))
+			.start()) {
+			ResilienceTesting.runner(upstream.baseUrl())
+				.withPropertyValues(ResilienceTesting.key("protocol=h2c"))
+				.run((context) -> {
+					Outcome outcome = flavour.call(context, HttpMethod.POST, "/jobs", (headers) -> {
+					}, "job");
+					assertThat(outcome.error()).isNull();
+					assertThat(outcome.status()).isEqualTo(200);
+					// three unprocessed attempts (max-attempts is 3) did not use up the
+					// call
+					assertThat(arrivals).hasValue(4);
+					assertThat(upstream.connectionsAccepted()).isEqualTo(4);
+					assertThat(breakerState(context)).isEqualTo(CircuitBreaker.State.CLOSED);
+				});
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Flavour.class)
 	void withoutRetryTheCallerGetsATypedExceptionAndTheBreakerDoesNotCountIt(Flavour flavour) {
 		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.H2C)
 			.handler((request, response) -> goAwayBelow(request))

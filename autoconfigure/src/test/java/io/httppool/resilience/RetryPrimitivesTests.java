@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.httppool.HttpPoolConnectionLostException;
 import io.httppool.HttpPoolExhaustedException;
 import io.httppool.HttpPoolShutdownException;
 import io.httppool.HttpPoolStreamNotProcessedException;
@@ -102,6 +103,30 @@ class RetryPrimitivesTests {
 		assertThat(classifier
 			.classify(new HttpPoolStreamNotProcessedException("stt", 2003, Http2Error.ENHANCE_YOUR_CALM.code())))
 			.isEqualTo(FailureKind.CONNECT);
+	}
+
+	@Test
+	void reactorNettyGivingUpOnAnAcquiredStreamOrConnectionIsAnUnprocessedRequest() {
+		FailureClassifier classifier = FailureClassifier.standard();
+		// as the RestClient reports it
+		assertThat(classifier.classify(new org.springframework.web.client.ResourceAccessException("I/O error",
+				new IOException("Error while acquiring from reactor.netty.internal.shaded.reactor.pool.decorators."
+						+ "GracefulShutdownInstrumentedPool@1893b573. Max active streams is reached."))))
+			.isEqualTo(FailureKind.NOT_PROCESSED);
+		assertThat(classifier.classify(new IOException("Error while acquiring from SimpleDequePool@1a2b")))
+			.isEqualTo(FailureKind.NOT_PROCESSED);
+	}
+
+	@Test
+	void eachStreamOfALostConnectionIsATransportFailureOfWhichOneReportsTheLoss() {
+		FailureClassifier classifier = FailureClassifier.standard();
+		HttpPoolConnectionLostException reporting = new HttpPoolConnectionLostException("stt", "0a1b2c3d", 5, false,
+				true);
+		HttpPoolConnectionLostException other = new HttpPoolConnectionLostException("stt", "0a1b2c3d", 7, false, false);
+		assertThat(classifier.classify(new IOException(reporting.getMessage(), reporting)))
+			.isEqualTo(FailureKind.TRANSPORT);
+		assertThat(classifier.classify(new IOException(other.getMessage(), other)))
+			.isEqualTo(FailureKind.LOST_WITH_CONNECTION);
 	}
 
 	@Test

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.upstream.real-time-factor=0", "sample.upstream.error-rate=1",
 				"http.pool.clients.transcription.retry.initial-backoff=10ms",
-				"http.pool.clients.transcription.circuit-breaker.consecutive-failures=2" })
+				"http.pool.clients.transcription.circuit-breaker.consecutive-failures=2",
+				// open long enough for the assertions below, whatever the machine's speed
+				"http.pool.clients.transcription.circuit-breaker.initial-open-duration=1m" })
 @DirtiesContext
 class UpstreamDownTests {
 

@@ -9,6 +9,7 @@ import io.github.resilience4j.common.CompositeCustomizer;
 import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties.InstanceProperties;
+import io.github.resilience4j.core.IntervalFunction;
 import io.httppool.HttpPoolClientSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -24,11 +25,19 @@ final class CircuitBreakerConfigs {
 	}
 
 	/**
+	 * Factor applied to the open state's wait after each failed probe.
+	 */
+	static final double OPEN_DURATION_MULTIPLIER = 2.0;
+
+	/**
 	 * Return the starter's defaults: {@code consecutive-failures} failures in a row open
 	 * the breaker (a count-based window of that size that opens at a 100% failure rate
-	 * once full), it stays open {@code open-duration}, then lets {@code half-open-calls}
-	 * probes through; a probe that never ends frees its slot after the longest time an
-	 * attempt may take.
+	 * once full), it stays open {@code initial-open-duration}, then lets
+	 * {@code half-open-calls} probes through; each failed probe doubles the wait up to
+	 * {@code open-duration}. Resilience4j counts the openings since the breaker last
+	 * closed ({@code CircuitBreakerStateMachine}: a closed state reports 0 attempts), so
+	 * a breaker that closed starts again from {@code initial-open-duration}. A probe that
+	 * never ends frees its slot after the longest time an attempt may take.
 	 */
 	static CircuitBreakerConfig defaults(HttpPoolClientSettings settings) {
 		HttpPoolClientSettings.CircuitBreaker breaker = settings.circuitBreaker();
@@ -36,7 +45,8 @@ final class CircuitBreakerConfigs {
 		return CircuitBreakerConfig.custom()
 			.slidingWindow(failures, failures, SlidingWindowType.COUNT_BASED)
 			.failureRateThreshold(100)
-			.waitDurationInOpenState(breaker.openDuration())
+			.waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(breaker.firstOpenDuration(),
+					OPEN_DURATION_MULTIPLIER, breaker.openDuration()))
 			.permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
 			.maxWaitDurationInHalfOpenState(longestAttempt(settings))
 			.writableStackTraceEnabled(false)

@@ -45,6 +45,8 @@ class HttpPoolResilienceAutoConfigurationTests {
 			assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(5);
 			assertThat(breaker.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(100f);
 			assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
+				.isEqualTo(2_000L);
+			assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(7))
 				.isEqualTo(60_000L);
 			assertThat(breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
 			assertThat(context.getBean(RetryRegistry.class).find("stt").get().getRetryConfig().getMaxAttempts())
@@ -62,7 +64,12 @@ class HttpPoolResilienceAutoConfigurationTests {
 				context.getBean(HttpPoolClients.class);
 				CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).find("stt").get();
 				assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(8);
+				// initial-open-duration (2s), doubled, capped by open-duration
 				assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
+					.isEqualTo(2_000L);
+				assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(2))
+					.isEqualTo(4_000L);
+				assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(3))
 					.isEqualTo(5_000L);
 				assertThat(context.getBean(RetryRegistry.class).find("stt").get().getRetryConfig().getMaxAttempts())
 					.isEqualTo(4);
@@ -93,7 +100,7 @@ class HttpPoolResilienceAutoConfigurationTests {
 				assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(12);
 				assertThat(breaker.getCircuitBreakerConfig().getFailureRateThreshold()).isEqualTo(50f);
 				assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
-					.isEqualTo(60_000L);
+					.isEqualTo(2_000L);
 				assertThat(context.getBean(BulkheadRegistry.class)
 					.find("stt")
 					.get()
