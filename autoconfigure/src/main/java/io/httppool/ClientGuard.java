@@ -92,7 +92,7 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	}
 
 	private static boolean isTranslatable(Throwable ex) {
-		return poolCause(ex) != null || TransportFailures.find(ex) != null;
+		return poolCause(ex) != null || TransportFailures.own(ex) != null || TransportFailures.find(ex) != null;
 	}
 
 	/**
@@ -101,6 +101,10 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	HttpPoolException translate(Throwable ex) {
 		Throwable cause = poolCause(ex);
 		if (cause == null) {
+			HttpPoolException own = TransportFailures.own(ex);
+			if (own != null) {
+				return own;
+			}
 			TransportFailures.Found found = TransportFailures.find(ex);
 			return (found != null)
 					? new HttpPoolTransportException(this.settings.name(), found.failure(), found.cause())

@@ -35,6 +35,20 @@ public class HttpPoolTransportException extends HttpPoolException {
 		this.failure = failure;
 	}
 
+	/**
+	 * Whether the given exception is Reactor Netty giving up acquiring an HTTP/2 stream
+	 * ({@code IOException: Error while acquiring from <pool>. Max active streams is
+	 * reached}), which it raises when its pool races with a connection reaching its
+	 * stream limit or rotating.
+	 * @param candidate an exception of a cause chain
+	 * @return whether it is such an acquire failure
+	 */
+	public static boolean isStreamAcquireFailure(Throwable candidate) {
+		String message = candidate.getMessage();
+		return candidate instanceof java.io.IOException && message != null
+				&& message.startsWith("Error while acquiring from ");
+	}
+
 	private static String describe(Throwable cause) {
 		String message = cause.getMessage();
 		return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
@@ -68,6 +82,13 @@ public class HttpPoolTransportException extends HttpPoolException {
 		 * host, or no common protocol or cipher.
 		 */
 		TLS_HANDSHAKE("TLS handshake with the upstream failed", false),
+
+		/**
+		 * Reactor Netty gave up acquiring an HTTP/2 stream for the request (its pool
+		 * raced with a connection reaching its stream limit or rotating): the request was
+		 * not sent, and says nothing about the upstream.
+		 */
+		STREAM_NOT_ACQUIRED("no HTTP/2 stream could be acquired for the request, which was not sent", false),
 
 		/**
 		 * The upstream reset the connection (TCP RST).

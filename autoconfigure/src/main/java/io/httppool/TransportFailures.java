@@ -49,6 +49,24 @@ final class TransportFailures {
 		return found;
 	}
 
+	/**
+	 * Return the starter's own exception in the given cause chain: those raised inside
+	 * Reactor Netty travel as the cause of an {@link IOException} (the only type Reactor
+	 * Netty and Spring pass through), which Spring then wraps again.
+	 * @param failure the failure as raised
+	 * @return the first {@link HttpPoolException} of the chain, or {@code null}
+	 */
+	static @Nullable HttpPoolException own(Throwable failure) {
+		int depth = 0;
+		for (Throwable candidate = failure; candidate != null && depth < MAX_DEPTH; candidate = next(candidate)) {
+			depth++;
+			if (candidate instanceof HttpPoolException own) {
+				return own;
+			}
+		}
+		return null;
+	}
+
 	private static HttpPoolTransportException.@Nullable Failure kind(Throwable candidate) {
 		if (candidate instanceof UnknownHostException) {
 			return HttpPoolTransportException.Failure.UNKNOWN_HOST;
@@ -67,6 +85,9 @@ final class TransportFailures {
 		if ("PrematureCloseException".equals(name) || "AbortedException".equals(name)
 				|| candidate instanceof ClosedChannelException) {
 			return HttpPoolTransportException.Failure.CONNECTION_CLOSED;
+		}
+		if (HttpPoolTransportException.isStreamAcquireFailure(candidate)) {
+			return HttpPoolTransportException.Failure.STREAM_NOT_ACQUIRED;
 		}
 		if (candidate instanceof IOException) {
 			String message = candidate.getMessage();

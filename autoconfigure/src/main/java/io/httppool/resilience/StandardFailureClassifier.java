@@ -29,8 +29,6 @@ final class StandardFailureClassifier implements FailureClassifier {
 
 	private static final int MAX_DEPTH = 16;
 
-	private static final String ACQUIRE_FAILURE = "Error while acquiring from ";
-
 	private StandardFailureClassifier() {
 	}
 
@@ -45,6 +43,9 @@ final class StandardFailureClassifier implements FailureClassifier {
 			}
 			if (candidate instanceof HttpPoolTransportException typed) {
 				// named once by the client guard: no connection means never sent
+				if (typed.getFailure() == HttpPoolTransportException.Failure.STREAM_NOT_ACQUIRED) {
+					return FailureKind.NOT_PROCESSED;
+				}
 				return typed.getFailure().mayHaveBeenSent() ? FailureKind.TRANSPORT : FailureKind.CONNECT;
 			}
 			if (candidate instanceof HttpPoolConnectionLostException lost) {
@@ -88,8 +89,7 @@ final class StandardFailureClassifier implements FailureClassifier {
 	// reached.]", DefaultPooledConnectionProvider and Http2ConnectionProvider). Nothing
 	// about the upstream's health, and nothing was sent.
 	private static boolean isAcquireFailure(Throwable candidate) {
-		String message = candidate.getMessage();
-		return candidate instanceof IOException && message != null && message.startsWith(ACQUIRE_FAILURE);
+		return HttpPoolTransportException.isStreamAcquireFailure(candidate);
 	}
 
 	// RFC 9113 8.7: a refused stream was not processed
