@@ -10,7 +10,6 @@ import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.ConnectionObserver;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -53,8 +52,7 @@ final class ReactorNettyTransport {
 			.keySet()
 			.stream()
 			.anyMatch(HttpPoolClientSettings::isSensitiveHeader);
-		if (secrets && (settings.isHttp2() || settings.baseUrl() == null)
-				&& LogFactory.getLog(HTTP2_FRAME_LOGGER).isDebugEnabled()) {
+		if (secrets && mayUseHttp2(settings) && LogFactory.getLog(HTTP2_FRAME_LOGGER).isDebugEnabled()) {
 			logger.warn("HTTP pool client '" + settings.name() + "' sends secret default headers over HTTP/2 while "
 					+ HTTP2_FRAME_LOGGER + " logs at DEBUG: Reactor Netty's frame logger prints header frames,"
 					+ " so raise that logger to INFO outside development");
@@ -78,7 +76,7 @@ final class ReactorNettyTransport {
 		else {
 			builder.fifo();
 		}
-		if (settings.isHttp2() || settings.baseUrl() == null) {
+		if (mayUseHttp2(settings)) {
 			HttpPoolClientSettings.Http2 http2 = settings.http2();
 			builder.allocationStrategy(Http2AllocationStrategy.builder()
 				.maxConnections(pool.maxConnections())
@@ -99,13 +97,7 @@ final class ReactorNettyTransport {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.observe((connection, state) -> {
-				// once per established TCP connection (not per HTTP/2 stream, not for a
-				// refused connect)
-				if (state == ConnectionObserver.State.CONNECTED) {
-					tracker.connectionOpened();
-				}
-			})
+			.observe(new ConnectionWatch(settings, tracker, mayUseHttp2(settings)))
 			.doOnRequest((request, connection) -> tracker.requestSent());
 		if (settings.wiretap()) {
 			// events and sizes only: a dump of the bytes would log secret headers
@@ -122,9 +114,10 @@ final class ReactorNettyTransport {
 			client = client.doOnResponse((response, connection) -> connection
 				.addHandlerLast(new ReadTimeoutHandler(millis, java.util.concurrent.TimeUnit.MILLISECONDS)));
 		}
-		if (settings.http2().pingInterval() != null) {
-			Duration pingAckTimeout = settings.http2().pingInterval();
-			client = client.http2Settings((http2) -> http2.pingAckTimeout(pingAckTimeout));
+		Duration pingAckTimeout = settings.http2().pingAckTimeout();
+		if (pingAckTimeout != null && mayUseHttp2(settings)) {
+			// with max-idle-time: an idle connection is probed, kept if the ack comes
+			client = client.http2Settings((http2) -> http2.pingAckTimeout(pingAckTimeout).pingAckDropThreshold(1));
 		}
 		if (settings.protocol() != HttpPoolProtocol.H2C && settings.protocol() != HttpPoolProtocol.HTTP1
 				|| isHttps(settings)) {
@@ -138,6 +131,14 @@ final class ReactorNettyTransport {
 		return client;
 	}
 
+	/**
+	 * Whether the pool may hold HTTP/2 connections: an HTTP/2 client, or an {@code auto}
+	 * client without a base URL (whose requests may go to https URLs).
+	 */
+	private static boolean mayUseHttp2(HttpPoolClientSettings settings) {
+		return settings.isHttp2() || settings.baseUrl() == null;
+	}
+
 	private static boolean isHttps(HttpPoolClientSettings settings) {
 		return settings.baseUrl() != null && "https".equalsIgnoreCase(settings.baseUrl().getScheme());
 	}
@@ -147,8 +148,7 @@ final class ReactorNettyTransport {
 			case H2 -> new HttpProtocol[] { HttpProtocol.H2 };
 			case H2C -> new HttpProtocol[] { HttpProtocol.H2C };
 			case HTTP1 -> new HttpProtocol[] { HttpProtocol.HTTP11 };
-			case AUTO -> (settings.isHttp2() || settings.baseUrl() == null)
-					? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
+			case AUTO -> mayUseHttp2(settings) ? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
 					: new HttpProtocol[] { HttpProtocol.HTTP11 };
 		};
 	}

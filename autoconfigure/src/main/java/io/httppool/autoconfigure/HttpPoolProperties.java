@@ -425,11 +425,13 @@ public class HttpPoolProperties {
 		private int minConnections = 1;
 
 		/**
-		 * How long to wait for the acknowledgement of a PING sent on a connection idle
-		 * for max-idle-time; the connection is kept when it arrives and closed otherwise.
-		 * Unset: idle connections are closed without a PING.
+		 * How long to wait for the acknowledgement of the PING sent on a connection idle
+		 * for max-idle-time: the connection is kept (until max-life-time) when it arrives
+		 * in time, and closed otherwise, so that a connection that went silent is found
+		 * before a request is sent on it. 0 closes idle connections at max-idle-time
+		 * without a PING.
 		 */
-		private @Nullable Duration pingInterval;
+		private Duration pingAckTimeout = Duration.ofSeconds(5);
 
 		public int getMaxConcurrentStreams() {
 			return this.maxConcurrentStreams;
@@ -447,12 +449,12 @@ public class HttpPoolProperties {
 			this.minConnections = minConnections;
 		}
 
-		public @Nullable Duration getPingInterval() {
-			return this.pingInterval;
+		public Duration getPingAckTimeout() {
+			return this.pingAckTimeout;
 		}
 
-		public void setPingInterval(@Nullable Duration pingInterval) {
-			this.pingInterval = pingInterval;
+		public void setPingAckTimeout(Duration pingAckTimeout) {
+			this.pingAckTimeout = pingAckTimeout;
 		}
 
 	}

@@ -51,7 +51,10 @@ final class HttpPoolPropertiesValidator {
 			throw new InvalidHttpPoolPropertyException(prefix + ".http2.min-connections", http2.getMinConnections(),
 					"at most max-connections (" + client.getMaxConnections() + ")");
 		}
-		check.positiveIfSet("http2.ping-interval", http2.getPingInterval());
+		if (http2.getPingAckTimeout() == null || http2.getPingAckTimeout().isNegative()) {
+			throw check.invalid("http2.ping-ack-timeout", http2.getPingAckTimeout(),
+					"a positive duration, or 0 to close idle connections without a PING");
+		}
 		check.positive("connect-timeout", client.getConnectTimeout());
 		if (client.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {
 			throw new InvalidHttpPoolPropertyException(prefix + ".connect-timeout", client.getConnectTimeout(),

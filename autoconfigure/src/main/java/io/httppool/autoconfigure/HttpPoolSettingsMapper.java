@@ -99,7 +99,7 @@ public final class HttpPoolSettingsMapper {
 						client.getPendingAcquireTimeout(), client.getMaxIdleTime(), client.getMaxLifeTime(),
 						client.getEvictionInterval(), client.getLeasingStrategy()),
 				new HttpPoolClientSettings.Http2(http2.getMaxConcurrentStreams(), http2.getMinConnections(),
-						http2.getPingInterval()),
+						http2.getPingAckTimeout().isZero() ? null : http2.getPingAckTimeout()),
 				new HttpPoolClientSettings.Timeouts(client.getConnectTimeout(), client.getResponseTimeout(),
 						client.getReadTimeout(), client.getWriteTimeout()),
 				new HttpPoolClientSettings.Ssl(client.getSsl().getBundle(), client.getSsl().isTrustAll()),
