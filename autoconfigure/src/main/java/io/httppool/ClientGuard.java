@@ -17,10 +17,13 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Refuses requests once the client shuts down and turns Reactor Netty's pool errors into
- * {@link HttpPoolExhaustedException}. Installed innermost, next to the network, on both
- * the {@code WebClient} and the {@code RestClient} of a client; on the happy path it
- * costs one volatile read.
+ * Refuses requests once the client shuts down, turns Reactor Netty's pool errors into
+ * {@link HttpPoolExhaustedException} and hands timeouts to the caller as
+ * {@link HttpPoolTimeoutException}: unwrapped from Spring's
+ * {@code WebClientRequestException} or {@code ResourceAccessException} cause, or built
+ * from Netty's {@code ConnectTimeoutException} (see {@link TypedTimeouts}). Installed
+ * innermost, next to the network, on both the {@code WebClient} and the
+ * {@code RestClient} of a client; on the happy path it costs one volatile read.
  */
 final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
 
@@ -31,15 +34,22 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	private final HttpPoolClientSettings settings;
 
+	private final TypedTimeouts timeouts;
+
 	// built once: a method reference evaluated per request would allocate per request
 	private final Predicate<Throwable> isPoolError = ClientGuard::isPoolError;
+
+	private final Predicate<Throwable> isTimeout = TypedTimeouts::isTimeout;
+
+	private final Function<Throwable, Throwable> translateTimeout = this::translateTimeout;
 
 	private final Function<Throwable, Throwable> translate = this::translate;
 
 	private volatile boolean shuttingDown;
 
-	ClientGuard(HttpPoolClientSettings settings) {
+	ClientGuard(HttpPoolClientSettings settings, TypedTimeouts timeouts) {
 		this.settings = settings;
+		this.timeouts = timeouts;
 	}
 
 	void shutdown() {
@@ -60,7 +70,9 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		if (rejected != null) {
 			return Mono.error(rejected);
 		}
-		return next.exchange(request).onErrorMap(this.isPoolError, this.translate);
+		return next.exchange(request)
+			.onErrorMap(this.isPoolError, this.translate)
+			.onErrorMap(this.isTimeout, this.translateTimeout);
 	}
 
 	@Override
@@ -77,8 +89,17 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 			if (isPoolError(ex)) {
 				throw translate(ex);
 			}
+			HttpPoolTimeoutException timeout = TypedTimeouts.isTimeout(ex) ? this.timeouts.find(ex) : null;
+			if (timeout != null) {
+				throw timeout;
+			}
 			throw ex;
 		}
+	}
+
+	private Throwable translateTimeout(Throwable ex) {
+		HttpPoolTimeoutException timeout = this.timeouts.find(ex);
+		return (timeout != null) ? timeout : ex;
 	}
 
 	private static boolean isPoolError(Throwable ex) {
@@ -89,12 +110,14 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		Throwable cause = poolCause(ex);
 		HttpPoolClientSettings.Pool pool = this.settings.pool();
 		boolean queueFull = cause != null && PENDING_LIMIT.equals(cause.getClass().getSimpleName());
+		String prefix = "http.pool.clients." + this.settings.name() + ".";
 		String detail = queueFull
-				? "all connections are busy and " + pool.pendingAcquireMaxCount()
-						+ " requests already wait (pending-acquire-max-count)"
-				: "no connection became free within " + pool.pendingAcquireTimeout() + " (pending-acquire-timeout)";
+				? "all connections are busy and " + pool.pendingAcquireMaxCount() + " requests already wait (" + prefix
+						+ "pending-acquire-max-count)"
+				: "no connection became free within " + pool.pendingAcquireTimeout() + " (" + prefix
+						+ "pending-acquire-timeout)";
 		return new HttpPoolExhaustedException(this.settings.name(), queueFull,
-				detail + "; max-connections=" + pool.maxConnections(), ex);
+				detail + "; " + prefix + "max-connections=" + pool.maxConnections(), ex);
 	}
 
 	static @Nullable Throwable poolCause(Throwable ex) {

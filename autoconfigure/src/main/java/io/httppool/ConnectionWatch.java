@@ -12,10 +12,12 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
+import reactor.netty.http.client.HttpClientState;
 
 /**
- * Watches a client's connections: counts the established ones and retires an HTTP/2
- * connection that went silent.
+ * Watches a client's connections: counts the established ones, adds the translator of
+ * {@link TypedTimeouts} to each connection or stream, and retires an HTTP/2 connection
+ * that went silent.
  *
  * <p>
  * A connection can die without a FIN or a RST (a NAT or firewall that forgot the flow, a
@@ -42,15 +44,18 @@ final class ConnectionWatch implements ConnectionObserver {
 
 	private final PoolStateTracker tracker;
 
+	private final TypedTimeouts timeouts;
+
 	private final boolean http2;
 
 	private final Duration responseTimeout;
 
 	private final long silenceNanos;
 
-	ConnectionWatch(HttpPoolClientSettings settings, PoolStateTracker tracker, boolean http2) {
+	ConnectionWatch(HttpPoolClientSettings settings, PoolStateTracker tracker, TypedTimeouts timeouts, boolean http2) {
 		this.clientName = settings.name();
 		this.tracker = tracker;
+		this.timeouts = timeouts;
 		this.http2 = http2;
 		this.responseTimeout = settings.timeouts().responseTimeout();
 		this.silenceNanos = this.responseTimeout.toNanos() / 2;
@@ -68,11 +73,15 @@ final class ConnectionWatch implements ConnectionObserver {
 				channel.pipeline().addFirst(READ_CLOCK, new ReadClock());
 			}
 		}
+		else if (state == State.CONFIGURED || state == HttpClientState.STREAM_CONFIGURED) {
+			// once per HTTP/1.1 connection, once per HTTP/2 stream
+			this.timeouts.install(connection.channel());
+		}
 	}
 
 	@Override
 	public void onUncaughtException(Connection connection, Throwable error) {
-		if (error instanceof ReadTimeoutException && connection.channel() instanceof Http2StreamChannel stream) {
+		if (isResponseTimeout(error) && connection.channel() instanceof Http2StreamChannel stream) {
 			Channel parent = stream.parent();
 			if (parent != null && parent.pipeline().get(READ_CLOCK) instanceof ReadClock clock) {
 				long silentNanos = System.nanoTime() - clock.lastReadNanos;
@@ -88,6 +97,11 @@ final class ConnectionWatch implements ConnectionObserver {
 				}
 			}
 		}
+	}
+
+	private static boolean isResponseTimeout(Throwable error) {
+		return error instanceof ReadTimeoutException || (error instanceof HttpPoolTimeoutException timeout
+				&& timeout.getKind() == HttpPoolTimeoutException.Kind.RESPONSE);
 	}
 
 	/**

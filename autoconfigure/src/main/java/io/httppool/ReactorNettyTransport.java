@@ -5,8 +5,6 @@ import java.time.Duration;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +32,10 @@ final class ReactorNettyTransport {
 	private static final Log logger = LogFactory.getLog(HttpPoolClientFactory.class);
 
 	private static final String HTTP2_FRAME_LOGGER = "reactor.netty.http.client.h2";
+
+	private static final String WRITE_TIMEOUT = "httpPoolWriteTimeout";
+
+	private static final String READ_TIMEOUT = "httpPoolReadTimeout";
 
 	private final LoopResources loopResources;
 
@@ -87,7 +89,8 @@ final class ReactorNettyTransport {
 		return builder.build();
 	}
 
-	HttpClient httpClient(HttpPoolClientSettings settings, ConnectionProvider provider, PoolStateTracker tracker) {
+	HttpClient httpClient(HttpPoolClientSettings settings, ConnectionProvider provider, PoolStateTracker tracker,
+			TypedTimeouts typedTimeouts) {
 		warnIfFrameLoggerShowsSecrets(settings);
 		HttpPoolClientSettings.Timeouts timeouts = settings.timeouts();
 		HttpClient client = HttpClient.create(provider)
@@ -97,22 +100,21 @@ final class ReactorNettyTransport {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.observe(new ConnectionWatch(settings, tracker, mayUseHttp2(settings)))
+			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, mayUseHttp2(settings)))
 			.doOnRequest((request, connection) -> tracker.requestSent());
 		if (settings.wiretap()) {
 			// events and sizes only: a dump of the bytes would log secret headers
 			client = client.wiretap("reactor.netty.http.client.HttpClient." + settings.name(), LogLevel.DEBUG,
 					AdvancedByteBufFormat.SIMPLE);
 		}
+		// one handler per request: Netty's timeout handlers keep per-channel state
 		if (timeouts.writeTimeout() != null) {
-			long millis = timeouts.writeTimeout().toMillis();
-			client = client.doOnRequest((request, connection) -> connection
-				.addHandlerLast(new WriteTimeoutHandler(millis, java.util.concurrent.TimeUnit.MILLISECONDS)));
+			client = client.doOnRequest((request, connection) -> connection.addHandlerLast(WRITE_TIMEOUT,
+					typedTimeouts.writeTimeoutHandler()));
 		}
 		if (timeouts.readTimeout() != null) {
-			long millis = timeouts.readTimeout().toMillis();
-			client = client.doOnResponse((response, connection) -> connection
-				.addHandlerLast(new ReadTimeoutHandler(millis, java.util.concurrent.TimeUnit.MILLISECONDS)));
+			client = client.doOnResponse((response, connection) -> connection.addHandlerLast(READ_TIMEOUT,
+					typedTimeouts.readTimeoutHandler()));
 		}
 		Duration pingAckTimeout = settings.http2().pingAckTimeout();
 		if (pingAckTimeout != null && mayUseHttp2(settings)) {
