@@ -16,8 +16,9 @@ import reactor.netty.http.client.HttpClientState;
 
 /**
  * Watches a client's connections: counts the established ones, adds the translator of
- * {@link TypedTimeouts} to each connection or stream, and retires an HTTP/2 connection
- * that went silent.
+ * {@link TypedTimeouts} to each connection or stream, tells the {@link KeepAliveGuard} of
+ * an HTTP/1.1 client when a connection goes back to the pool and leaves it, and retires
+ * an HTTP/2 connection that went silent.
  *
  * <p>
  * A connection can die without a FIN or a RST (a NAT or firewall that forgot the flow, a
@@ -46,16 +47,20 @@ final class ConnectionWatch implements ConnectionObserver {
 
 	private final TypedTimeouts timeouts;
 
+	private final @Nullable KeepAliveGuard keepAlive;
+
 	private final boolean http2;
 
 	private final Duration responseTimeout;
 
 	private final long silenceNanos;
 
-	ConnectionWatch(HttpPoolClientSettings settings, PoolStateTracker tracker, TypedTimeouts timeouts, boolean http2) {
+	ConnectionWatch(HttpPoolClientSettings settings, PoolStateTracker tracker, TypedTimeouts timeouts,
+			@Nullable KeepAliveGuard keepAlive, boolean http2) {
 		this.clientName = settings.name();
 		this.tracker = tracker;
 		this.timeouts = timeouts;
+		this.keepAlive = keepAlive;
 		this.http2 = http2;
 		this.responseTimeout = settings.timeouts().responseTimeout();
 		this.silenceNanos = this.responseTimeout.toNanos() / 2;
@@ -71,6 +76,19 @@ final class ConnectionWatch implements ConnectionObserver {
 			if (this.http2 && channel.parent() == null && channel.pipeline().get(READ_CLOCK) == null) {
 				// first, before TLS: any byte proves the peer alive
 				channel.pipeline().addFirst(READ_CLOCK, new ReadClock());
+			}
+			if (this.keepAlive != null) {
+				this.keepAlive.connected(channel);
+			}
+		}
+		else if (state == State.ACQUIRED) {
+			if (this.keepAlive != null) {
+				this.keepAlive.acquired(connection.channel());
+			}
+		}
+		else if (state == State.RELEASED) {
+			if (this.keepAlive != null) {
+				this.keepAlive.released(connection.channel());
 			}
 		}
 		else if (state == State.CONFIGURED || state == HttpClientState.STREAM_CONFIGURED) {

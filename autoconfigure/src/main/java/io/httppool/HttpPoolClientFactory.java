@@ -71,9 +71,10 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	 */
 	public HttpPoolClient create(HttpPoolClientSettings settings) {
 		PoolStateTracker tracker = new PoolStateTracker();
-		ConnectionProvider provider = this.transport.connectionProvider(settings, tracker);
+		KeepAliveGuard keepAlive = this.transport.keepAliveGuard(settings);
+		ConnectionProvider provider = this.transport.connectionProvider(settings, tracker, keepAlive);
 		TypedTimeouts timeouts = new TypedTimeouts(settings);
-		HttpClient httpClient = this.transport.httpClient(settings, provider, tracker, timeouts);
+		HttpClient httpClient = this.transport.httpClient(settings, provider, tracker, timeouts, keepAlive);
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			httpClient = customizer.customizeHttpClient(settings, httpClient);
 		}

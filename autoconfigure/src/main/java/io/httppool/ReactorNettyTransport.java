@@ -3,6 +3,7 @@ package io.httppool;
 import java.time.Duration;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
@@ -61,7 +62,17 @@ final class ReactorNettyTransport {
 		}
 	}
 
-	ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker) {
+	/**
+	 * The keep-alive guard of an HTTP/1.1 client. HTTP/2 pools get none: Reactor Netty
+	 * drops its PING liveness check when a pool has its own eviction predicate, and a
+	 * server closes an idle HTTP/2 connection with GOAWAY, which is retried.
+	 */
+	@Nullable KeepAliveGuard keepAliveGuard(HttpPoolClientSettings settings) {
+		return mayUseHttp2(settings) ? null : new KeepAliveGuard(settings);
+	}
+
+	ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker,
+			@Nullable KeepAliveGuard keepAlive) {
 		HttpPoolClientSettings.Pool pool = settings.pool();
 		ConnectionProvider.Builder builder = ConnectionProvider.builder(settings.name())
 			.maxConnections(pool.maxConnections())
@@ -72,6 +83,9 @@ final class ReactorNettyTransport {
 			.evictInBackground(pool.evictionInterval())
 			.disposeTimeout(this.shutdownTimeout)
 			.metrics(true, () -> tracker);
+		if (keepAlive != null) {
+			builder.evictionPredicate(keepAlive);
+		}
 		if (pool.leasingStrategy() == HttpPoolLeasingStrategy.LIFO) {
 			builder.lifo();
 		}
@@ -90,7 +104,7 @@ final class ReactorNettyTransport {
 	}
 
 	HttpClient httpClient(HttpPoolClientSettings settings, ConnectionProvider provider, PoolStateTracker tracker,
-			TypedTimeouts typedTimeouts) {
+			TypedTimeouts typedTimeouts, @Nullable KeepAliveGuard keepAlive) {
 		warnIfFrameLoggerShowsSecrets(settings);
 		HttpPoolClientSettings.Timeouts timeouts = settings.timeouts();
 		HttpClient client = HttpClient.create(provider)
@@ -100,12 +114,21 @@ final class ReactorNettyTransport {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, mayUseHttp2(settings)))
+			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, keepAlive, mayUseHttp2(settings)))
 			.doOnRequest((request, connection) -> tracker.requestSent());
 		if (settings.wiretap()) {
 			// events and sizes only: a dump of the bytes would log secret headers
 			client = client.wiretap("reactor.netty.http.client.HttpClient." + settings.name(), LogLevel.DEBUG,
 					AdvancedByteBufFormat.SIMPLE);
+		}
+		if (keepAlive != null) {
+			// one header lookup per response
+			client = client.doOnResponse((response, connection) -> {
+				String announced = response.responseHeaders().get(HttpHeaderNames.KEEP_ALIVE);
+				if (announced != null) {
+					keepAlive.announced(announced);
+				}
+			});
 		}
 		// one handler per request: Netty's timeout handlers keep per-channel state
 		if (timeouts.writeTimeout() != null) {

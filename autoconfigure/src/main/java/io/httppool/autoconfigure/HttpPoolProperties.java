@@ -135,7 +135,9 @@ public class HttpPoolProperties {
 
 		/**
 		 * How long a connection may stay idle before it is closed; below the 60 s
-		 * keep-alive of common servers and load balancers.
+		 * keep-alive of common servers and load balancers. HTTP/1.1 pools lower it once
+		 * they have seen the server close idle connections earlier; HTTP/2 connections
+		 * idle this long are probed with a PING (http2.ping-ack-timeout) instead.
 		 */
 		private Duration maxIdleTime = Duration.ofSeconds(30);
 

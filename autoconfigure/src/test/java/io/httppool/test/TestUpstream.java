@@ -73,6 +73,9 @@ public final class TestUpstream implements AutoCloseable {
 				this.protocols.computeIfAbsent(request.protocol(), (key) -> new AtomicInteger()).incrementAndGet();
 				return handler.apply(request, response);
 			});
+		if (builder.idleTimeout != null) {
+			server = server.idleTimeout(builder.idleTimeout);
+		}
 		if (builder.tls) {
 			X509Bundle bundle = certificate();
 			boolean h2 = Set.of(builder.protocols).contains(HttpProtocol.H2);
@@ -196,6 +199,8 @@ public final class TestUpstream implements AutoCloseable {
 
 		private Duration idleClose;
 
+		private Duration idleTimeout;
+
 		private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler = (request,
 				response) -> response.sendString(Mono.just("ok"));
 
@@ -215,6 +220,17 @@ public final class TestUpstream implements AutoCloseable {
 		 */
 		public Builder closeIdleAfter(Duration idle) {
 			this.idleClose = idle;
+			return this;
+		}
+
+		/**
+		 * Reactor Netty's own keep-alive timeout ({@code HttpServer.idleTimeout}): a
+		 * connection idle for this long after a response is closed.
+		 * @param idle the idle time
+		 * @return this
+		 */
+		public Builder idleTimeout(Duration idle) {
+			this.idleTimeout = idle;
 			return this;
 		}
 
