@@ -12,7 +12,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
-import reactor.netty.http.client.HttpClientState;
 
 /**
  * Watches a client's connections: counts the established ones, adds the translator of
@@ -91,8 +90,9 @@ final class ConnectionWatch implements ConnectionObserver {
 				this.keepAlive.released(connection.channel());
 			}
 		}
-		else if (state == State.CONFIGURED || state == HttpClientState.STREAM_CONFIGURED) {
-			// once per HTTP/1.1 connection, once per HTTP/2 stream
+		else if (state == State.CONFIGURED) {
+			// once per connection; HTTP/2 streams get none, which would cost a pipeline
+			// change per request: ClientGuard types their response timeouts
 			this.timeouts.install(connection.channel());
 		}
 	}

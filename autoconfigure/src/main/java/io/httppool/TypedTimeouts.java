@@ -25,8 +25,11 @@ import reactor.netty.NettyPipeline;
  *
  * <ul>
  * <li>response timeout: Reactor Netty's handler raises {@code ReadTimeoutException};
- * {@link #translator()}, added once per HTTP/1.1 connection and once per HTTP/2 stream in
- * front of Reactor Netty's bridge, replaces it;</li>
+ * {@link #translator()}, added once per HTTP/1.1 connection in front of Reactor Netty's
+ * bridge, replaces it. HTTP/2 streams get no translator (it would be a pipeline change
+ * per request): {@link ClientGuard} types a response timeout before the response; one
+ * that fires while an HTTP/2 body streams stays Netty's exception, in the cause chain
+ * (set a read timeout to have it typed);</li>
  * <li>read and write timeouts: the handlers of {@link #readTimeoutHandler()} and
  * {@link #writeTimeoutHandler()} raise the typed exception themselves;</li>
  * <li>connect timeout: raised outside any channel, mapped by {@link ClientGuard} with

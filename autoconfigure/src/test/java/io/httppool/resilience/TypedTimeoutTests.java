@@ -219,7 +219,7 @@ class TypedTimeoutTests {
 			ResilienceTesting.runner(upstream.baseUrl())
 				.withPropertyValues(ResilienceTesting.key("max-connections=1"),
 						ResilienceTesting.key("pending-acquire-timeout=300ms"),
-						ResilienceTesting.key("response-timeout=5s"), ResilienceTesting.key("retry.enabled=false"),
+						ResilienceTesting.key("response-timeout=1s"), ResilienceTesting.key("retry.enabled=false"),
 						ResilienceTesting.key("timeout=0"))
 				.run((context) -> {
 					CompletableFuture<?> holder = CompletableFuture
