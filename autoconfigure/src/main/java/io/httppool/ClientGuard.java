@@ -37,13 +37,9 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	private final TypedTimeouts timeouts;
 
 	// built once: a method reference evaluated per request would allocate per request
-	private final Predicate<Throwable> isPoolError = ClientGuard::isPoolError;
+	private final Predicate<Throwable> isGuarded = ClientGuard::isGuarded;
 
-	private final Predicate<Throwable> isTimeout = TypedTimeouts::isTimeout;
-
-	private final Function<Throwable, Throwable> translateTimeout = this::translateTimeout;
-
-	private final Function<Throwable, Throwable> translate = this::translate;
+	private final Function<Throwable, Throwable> translate = this::translateAny;
 
 	private volatile boolean shuttingDown;
 
@@ -70,9 +66,7 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		if (rejected != null) {
 			return Mono.error(rejected);
 		}
-		return next.exchange(request)
-			.onErrorMap(this.isPoolError, this.translate)
-			.onErrorMap(this.isTimeout, this.translateTimeout);
+		return next.exchange(request).onErrorMap(this.isGuarded, this.translate);
 	}
 
 	@Override
@@ -97,7 +91,14 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		}
 	}
 
-	private Throwable translateTimeout(Throwable ex) {
+	private static boolean isGuarded(Throwable ex) {
+		return isPoolError(ex) || TypedTimeouts.isTimeout(ex);
+	}
+
+	private Throwable translateAny(Throwable ex) {
+		if (isPoolError(ex)) {
+			return translate(ex);
+		}
 		HttpPoolTimeoutException timeout = this.timeouts.find(ex);
 		return (timeout != null) ? timeout : ex;
 	}
