@@ -153,4 +153,28 @@ class BlackHoleTests {
 		}
 	}
 
+	@ParameterizedTest
+	@org.junit.jupiter.params.provider.EnumSource(value = Transport.class, names = { "H2C", "H2_TLS" })
+	void whenAnIdleHttp2ConnectionGoesSilentThenThePingFindsItBeforeTheNextCall(Transport transport) {
+		try (TestUpstream upstream = transport.upstream().start(); TcpProxy proxy = new TcpProxy(upstream.port())) {
+			runner(transport, proxy).withPropertyValues(ResilienceTesting.key("max-idle-time=300ms"),
+					ResilienceTesting.key("eviction-interval=100ms"),
+					ResilienceTesting.key("http2.ping-ack-timeout=300ms"), ResilienceTesting.key("response-timeout=5s"))
+				.run((context) -> {
+					assertThat(Flavour.WEB_CLIENT.call(context, HttpMethod.GET, "/warm").status()).isEqualTo(200);
+					assertThat(proxy.blackHoleOpenConnections()).isOne();
+					// idle for max-idle-time, then a PING that gets no ack
+					org.awaitility.Awaitility.await()
+						.atMost(Duration.ofSeconds(10))
+						.until(() -> ResilienceTesting.client(context).state().idleConnections() == 0
+								&& ResilienceTesting.client(context).state().activeConnections() == 0);
+					Outcome outcome = Flavour.WEB_CLIENT.call(context, HttpMethod.GET, "/after");
+					assertThat(outcome.status()).isEqualTo(200);
+					assertThat(outcome.took()).as("no response timeout on the dead connection")
+						.isLessThan(Duration.ofSeconds(5));
+					assertThat(upstream.connectionsAccepted()).isEqualTo(2);
+				});
+		}
+	}
+
 }
