@@ -106,8 +106,10 @@ final class ConnectionWatch implements ConnectionObserver {
 				if (silentNanos >= this.silenceNanos && parent.isActive()) {
 					if (logger.isWarnEnabled()) {
 						logger.warn("HTTP pool '" + this.clientName + "' closes connection " + parent.id().asShortText()
-								+ " to " + parent.remoteAddress()
-								+ ": a stream got no response within response-timeout (" + this.responseTimeout
+								+ " to " + parent.remoteAddress() + ": a stream got no response within "
+								+ HttpPoolTimeoutException.property(this.clientName,
+										HttpPoolTimeoutException.Kind.RESPONSE)
+								+ " (" + HttpPoolTimeoutException.Kind.format(this.responseTimeout)
 								+ ") and nothing arrived on the connection for "
 								+ Duration.ofNanos(silentNanos).toMillis() + " ms");
 					}
