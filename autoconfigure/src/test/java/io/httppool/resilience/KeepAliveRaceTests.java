@@ -6,13 +6,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.autoconfigure.resilience.HttpPoolResilienceAutoConfiguration;
 import io.httppool.test.TestUpstream;
+import io.httppool.resilience.ResilienceTesting.Flavour;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -53,8 +58,9 @@ class KeepAliveRaceTests {
 	// callers do; the first boundaries then race before the pool has learned
 	private static final boolean UNTAUGHT = Boolean.getBoolean("httppool.keepalive-race.untaught");
 
-	@Test
-	void whenRequestsArriveAtTheServersKeepAliveBoundaryThenNoPostFailsAndNoneIsDuplicated() {
+	@ParameterizedTest
+	@EnumSource(Flavour.class)
+	void whenRequestsArriveAtTheServersKeepAliveBoundaryThenNoPostFailsAndNoneIsDuplicated(Flavour flavour) {
 		Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
 		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.HTTP11)
 			.idleTimeout(Duration.ofSeconds(1))
@@ -83,15 +89,29 @@ class KeepAliveRaceTests {
 				AtomicInteger gets = new AtomicInteger();
 				java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
 				Flux.range(0, LANES).flatMap((lane) -> {
-					WebClient client = clients.get("lane" + lane).webClient();
+					HttpPoolClient client = clients.get("lane" + lane);
 					HttpMethod method = (lane < GET_LANES) ? HttpMethod.GET : HttpMethod.POST;
 					return Flux.range(0, SECONDS).concatMap((i) -> {
-						Mono<String> call = client.method(method)
-							.uri("/race")
-							.header("X-Request-Id", lane + "-" + i)
-							.bodyValue((method == HttpMethod.POST) ? "payload " + i : "")
-							.retrieve()
-							.bodyToMono(String.class)
+						String id = lane + "-" + i;
+						String body = (method == HttpMethod.POST) ? "payload " + i : "";
+						Mono<String> exchange = (flavour == Flavour.WEB_CLIENT)
+								? client.webClient()
+									.method(method)
+									.uri("/race")
+									.header("X-Request-Id", id)
+									.bodyValue(body)
+									.retrieve()
+									.bodyToMono(String.class)
+								: Mono
+									.fromCallable(() -> client.restClient()
+										.method(method)
+										.uri("/race")
+										.header("X-Request-Id", id)
+										.body(body)
+										.retrieve()
+										.body(String.class))
+									.subscribeOn(Schedulers.boundedElastic());
+						Mono<String> call = exchange
 							.doOnSubscribe(
 									(subscription) -> ((method == HttpMethod.GET) ? gets : posts).incrementAndGet())
 							.onErrorResume((ex) -> {
@@ -106,9 +126,9 @@ class KeepAliveRaceTests {
 				long duplicates = seen.values().stream().filter((count) -> count.get() > 1).count();
 				int connections = upstream.connectionsAccepted();
 				System.out.printf(
-						"keep-alive race (%d requests per caller, %s): %d POSTs, %d failed; %d GETs, %d failed; %d duplicates; "
+						"keep-alive race (%s, %d requests per caller, %s): %d POSTs, %d failed; %d GETs, %d failed; %d duplicates; "
 								+ "%d connections%n",
-						SECONDS, UNTAUGHT ? "untaught" : "taught", posts.get(), postFailures.get(), gets.get(),
+						flavour, SECONDS, UNTAUGHT ? "untaught" : "taught", posts.get(), postFailures.get(), gets.get(),
 						getFailures.get(), duplicates, connections);
 				failures.forEach(System.out::println);
 				assertThat(duplicates).isZero();
