@@ -17,12 +17,16 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Refuses requests once the client shuts down and turns Reactor Netty's pool errors into
- * {@link HttpPoolExhaustedException} and transport failures into
- * {@link HttpPoolTransportException}, naming the client. Installed innermost, next to the
- * network, on both the {@code WebClient} and the {@code RestClient} of a client; on the
- * happy path it costs one volatile read (and, through {@link GuardedResponses}, one small
- * wrapper per response so that failures while the body streams are typed as well).
+ * Refuses requests once the client shuts down and hands every failure of an exchange to
+ * the caller typed, naming the client: Reactor Netty's pool errors as
+ * {@link HttpPoolExhaustedException}, timeouts as {@link HttpPoolTimeoutException} (see
+ * {@link TypedTimeouts}), the starter's own exceptions raised inside Reactor Netty
+ * unwrapped from the {@code IOException} and Spring exception that carry them, and other
+ * transport failures as {@link HttpPoolTransportException} (see
+ * {@link TransportFailures}). Installed innermost, next to the network, on both the
+ * {@code WebClient} and the {@code RestClient} of a client; on the happy path it costs
+ * one volatile read (and, through {@link GuardedResponses}, one small wrapper per
+ * response so that failures while the body streams are typed as well).
  */
 final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
 
@@ -33,6 +37,8 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	private final HttpPoolClientSettings settings;
 
+	private final TypedTimeouts timeouts;
+
 	// built once: a method reference evaluated per request would allocate per request
 	private final Predicate<Throwable> isTranslatable = ClientGuard::isTranslatable;
 
@@ -40,8 +46,9 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	private volatile boolean shuttingDown;
 
-	ClientGuard(HttpPoolClientSettings settings) {
+	ClientGuard(HttpPoolClientSettings settings, TypedTimeouts timeouts) {
 		this.settings = settings;
+		this.timeouts = timeouts;
 	}
 
 	void shutdown() {
@@ -92,7 +99,8 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	}
 
 	private static boolean isTranslatable(Throwable ex) {
-		return poolCause(ex) != null || TransportFailures.own(ex) != null || TransportFailures.find(ex) != null;
+		return poolCause(ex) != null || TypedTimeouts.isTimeout(ex) || TransportFailures.own(ex) != null
+				|| TransportFailures.find(ex) != null;
 	}
 
 	/**
@@ -100,24 +108,33 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	 */
 	HttpPoolException translate(Throwable ex) {
 		Throwable cause = poolCause(ex);
-		if (cause == null) {
-			HttpPoolException own = TransportFailures.own(ex);
-			if (own != null) {
-				return own;
-			}
-			TransportFailures.Found found = TransportFailures.find(ex);
-			return (found != null)
-					? new HttpPoolTransportException(this.settings.name(), found.failure(), found.cause())
-					: new HttpPoolTransportException(this.settings.name(), HttpPoolTransportException.Failure.IO, ex);
+		if (cause != null) {
+			return exhausted(cause, ex);
 		}
+		HttpPoolTimeoutException timeout = this.timeouts.find(ex);
+		if (timeout != null) {
+			return timeout;
+		}
+		HttpPoolException own = TransportFailures.own(ex);
+		if (own != null) {
+			return own;
+		}
+		TransportFailures.Found found = TransportFailures.find(ex);
+		return (found != null) ? new HttpPoolTransportException(this.settings.name(), found.failure(), found.cause())
+				: new HttpPoolTransportException(this.settings.name(), HttpPoolTransportException.Failure.IO, ex);
+	}
+
+	private HttpPoolExhaustedException exhausted(Throwable cause, Throwable ex) {
 		HttpPoolClientSettings.Pool pool = this.settings.pool();
-		boolean queueFull = cause != null && PENDING_LIMIT.equals(cause.getClass().getSimpleName());
+		boolean queueFull = PENDING_LIMIT.equals(cause.getClass().getSimpleName());
+		String prefix = "http.pool.clients." + this.settings.name() + ".";
 		String detail = queueFull
-				? "all connections are busy and " + pool.pendingAcquireMaxCount()
-						+ " requests already wait (pending-acquire-max-count)"
-				: "no connection became free within " + pool.pendingAcquireTimeout() + " (pending-acquire-timeout)";
+				? "all connections are busy and " + pool.pendingAcquireMaxCount() + " requests already wait (" + prefix
+						+ "pending-acquire-max-count)"
+				: "no connection became free within " + pool.pendingAcquireTimeout() + " (" + prefix
+						+ "pending-acquire-timeout)";
 		return new HttpPoolExhaustedException(this.settings.name(), queueFull,
-				detail + "; max-connections=" + pool.maxConnections(), ex);
+				detail + "; " + prefix + "max-connections=" + pool.maxConnections(), ex);
 	}
 
 	static @Nullable Throwable poolCause(Throwable ex) {

@@ -71,13 +71,15 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	 */
 	public HttpPoolClient create(HttpPoolClientSettings settings) {
 		PoolStateTracker tracker = new PoolStateTracker();
-		ConnectionProvider provider = this.transport.connectionProvider(settings, tracker);
-		HttpClient httpClient = this.transport.httpClient(settings, provider, tracker);
+		KeepAliveGuard keepAlive = this.transport.keepAliveGuard(settings);
+		ConnectionProvider provider = this.transport.connectionProvider(settings, tracker, keepAlive);
+		TypedTimeouts timeouts = new TypedTimeouts(settings);
+		HttpClient httpClient = this.transport.httpClient(settings, provider, tracker, timeouts, keepAlive);
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			httpClient = customizer.customizeHttpClient(settings, httpClient);
 		}
 		ReactorNettyTransport.checkNoReactorNettyWiretap(settings, httpClient);
-		ClientGuard guard = new ClientGuard(settings);
+		ClientGuard guard = new ClientGuard(settings, timeouts);
 		WebClient.Builder webClient = this.webClientBuilders.get();
 		configure(settings, httpClient, guard, webClient);
 		RestClient.Builder restClient = this.restClientBuilders.get();

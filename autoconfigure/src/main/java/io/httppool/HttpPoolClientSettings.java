@@ -133,13 +133,14 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * @param maxConcurrentStreams maximum streams the client opens on one connection (the
 	 * server's SETTINGS_MAX_CONCURRENT_STREAMS still applies when lower)
 	 * @param minConnections connections the pool keeps before it multiplexes
-	 * @param pingInterval how long to wait for a PING acknowledgement on a connection
-	 * idle for {@code max-idle-time} before closing it, or {@code null} to close idle
-	 * connections without a PING
+	 * @param pingAckTimeout how long to wait for the acknowledgement of the PING sent on
+	 * a connection idle for {@code max-idle-time}: the connection is kept when it arrives
+	 * in time and closed otherwise; {@code null} to close idle connections at
+	 * {@code max-idle-time} without a PING
 	 * @param maxResetsPerConnection streams the client may reset on one connection before
 	 * it takes no new streams and closes once idle, or 0 for no limit
 	 */
-	public record Http2(int maxConcurrentStreams, int minConnections, @Nullable Duration pingInterval,
+	public record Http2(int maxConcurrentStreams, int minConnections, @Nullable Duration pingAckTimeout,
 			int maxResetsPerConnection) {
 
 	}

@@ -7,14 +7,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * A call ran out of its total deadline ({@code timeout}) while an attempt was in flight:
  * the attempt was cancelled and no further attempt was made. The deadline covers every
- * attempt and every backoff until the response headers arrive.
+ * attempt and every backoff until the response headers arrive. {@link #getTimeout()}
+ * returns the deadline, {@link #getKind()} {@link Kind#DEADLINE}.
  *
  * @author http-pool team
  * @since 0.1.0
  */
-public class HttpPoolDeadlineExceededException extends HttpPoolException {
-
-	private final Duration timeout;
+public class HttpPoolDeadlineExceededException extends HttpPoolTimeoutException {
 
 	private final int attempts;
 
@@ -28,20 +27,12 @@ public class HttpPoolDeadlineExceededException extends HttpPoolException {
 	 */
 	public HttpPoolDeadlineExceededException(String clientName, Duration timeout, int attempts,
 			@Nullable Throwable lastFailure) {
-		super(clientName, "HTTP pool '" + clientName + "' exceeded its total deadline of " + timeout
-				+ " (timeout) after " + attempts + " attempt(s); "
+		super(clientName, Kind.DEADLINE, timeout, "HTTP pool '" + clientName + "' exceeded its total deadline of "
+				+ Kind.format(timeout) + " (" + property(clientName, Kind.DEADLINE) + ") after " + attempts
+				+ " attempt(s); "
 				+ ((lastFailure != null) ? "last failure: " + lastFailure : "the first attempt got no response"),
 				lastFailure);
-		this.timeout = timeout;
 		this.attempts = attempts;
-	}
-
-	/**
-	 * Return the total deadline that passed.
-	 * @return the deadline
-	 */
-	public Duration getTimeout() {
-		return this.timeout;
 	}
 
 	/**

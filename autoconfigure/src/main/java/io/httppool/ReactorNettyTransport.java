@@ -4,16 +4,14 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.logging.LoggingHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.ChannelPipelineConfigurer;
-import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
@@ -40,6 +38,10 @@ final class ReactorNettyTransport {
 
 	private static final String WIRETAP_HANDLER = "httpPool.wiretap";
 
+	private static final String WRITE_TIMEOUT = "httpPoolWriteTimeout";
+
+	private static final String READ_TIMEOUT = "httpPoolReadTimeout";
+
 	private final LoopResources loopResources;
 
 	private final @Nullable SslBundles sslBundles;
@@ -52,7 +54,17 @@ final class ReactorNettyTransport {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
-	ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker) {
+	/**
+	 * The keep-alive guard of an HTTP/1.1 client. HTTP/2 pools get none: Reactor Netty
+	 * drops its PING liveness check when a pool has its own eviction predicate, and a
+	 * server closes an idle HTTP/2 connection with GOAWAY, which is retried.
+	 */
+	@Nullable KeepAliveGuard keepAliveGuard(HttpPoolClientSettings settings) {
+		return mayUseHttp2(settings) ? null : new KeepAliveGuard(settings);
+	}
+
+	ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker,
+			@Nullable KeepAliveGuard keepAlive) {
 		HttpPoolClientSettings.Pool pool = settings.pool();
 		ConnectionProvider.Builder builder = ConnectionProvider.builder(settings.name())
 			.maxConnections(pool.maxConnections())
@@ -63,13 +75,16 @@ final class ReactorNettyTransport {
 			.evictInBackground(pool.evictionInterval())
 			.disposeTimeout(this.shutdownTimeout)
 			.metrics(true, () -> tracker);
+		if (keepAlive != null) {
+			builder.evictionPredicate(keepAlive);
+		}
 		if (pool.leasingStrategy() == HttpPoolLeasingStrategy.LIFO) {
 			builder.lifo();
 		}
 		else {
 			builder.fifo();
 		}
-		if (settings.isHttp2() || settings.baseUrl() == null) {
+		if (mayUseHttp2(settings)) {
 			HttpPoolClientSettings.Http2 http2 = settings.http2();
 			builder.allocationStrategy(Http2AllocationStrategy.builder()
 				.maxConnections(pool.maxConnections())
@@ -80,7 +95,8 @@ final class ReactorNettyTransport {
 		return builder.build();
 	}
 
-	HttpClient httpClient(HttpPoolClientSettings settings, ConnectionProvider provider, PoolStateTracker tracker) {
+	HttpClient httpClient(HttpPoolClientSettings settings, ConnectionProvider provider, PoolStateTracker tracker,
+			TypedTimeouts typedTimeouts, @Nullable KeepAliveGuard keepAlive) {
 		HttpPoolClientSettings.Timeouts timeouts = settings.timeouts();
 		HttpClient client = HttpClient.create(provider)
 			.runOn(this.loopResources)
@@ -89,13 +105,7 @@ final class ReactorNettyTransport {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.observe((connection, state) -> {
-				// once per established TCP connection (not per HTTP/2 stream, not for a
-				// refused connect)
-				if (state == ConnectionObserver.State.CONNECTED) {
-					tracker.connectionOpened();
-				}
-			})
+			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, keepAlive, mayUseHttp2(settings)))
 			.doOnRequest(onRequest(settings, tracker));
 		if (settings.wiretap()) {
 			String category = "reactor.netty.http.client.HttpClient." + settings.name();
@@ -107,19 +117,28 @@ final class ReactorNettyTransport {
 		if (baseUrlSecrets.restoresQuery()) {
 			client = client.doOnRequest((request, connection) -> baseUrlSecrets.restoreQuery(connection));
 		}
+		if (keepAlive != null) {
+			// one header lookup per response
+			client = client.doOnResponse((response, connection) -> {
+				String announced = response.responseHeaders().get(HttpHeaderNames.KEEP_ALIVE);
+				if (announced != null) {
+					keepAlive.announced(announced);
+				}
+			});
+		}
+		// one handler per request: Netty's timeout handlers keep per-channel state
 		if (timeouts.writeTimeout() != null) {
-			long millis = timeouts.writeTimeout().toMillis();
-			client = client.doOnRequest((request, connection) -> connection
-				.addHandlerLast(new WriteTimeoutHandler(millis, java.util.concurrent.TimeUnit.MILLISECONDS)));
+			client = client.doOnRequest((request, connection) -> connection.addHandlerLast(WRITE_TIMEOUT,
+					typedTimeouts.writeTimeoutHandler()));
 		}
 		if (timeouts.readTimeout() != null) {
-			long millis = timeouts.readTimeout().toMillis();
-			client = client.doOnResponse((response, connection) -> connection
-				.addHandlerLast(new ReadTimeoutHandler(millis, java.util.concurrent.TimeUnit.MILLISECONDS)));
+			client = client.doOnResponse((response, connection) -> connection.addHandlerLast(READ_TIMEOUT,
+					typedTimeouts.readTimeoutHandler()));
 		}
-		if (settings.http2().pingInterval() != null) {
-			Duration pingAckTimeout = settings.http2().pingInterval();
-			client = client.http2Settings((http2) -> http2.pingAckTimeout(pingAckTimeout));
+		Duration pingAckTimeout = settings.http2().pingAckTimeout();
+		if (pingAckTimeout != null && mayUseHttp2(settings)) {
+			// with max-idle-time: an idle connection is probed, kept if the ack comes
+			client = client.http2Settings((http2) -> http2.pingAckTimeout(pingAckTimeout).pingAckDropThreshold(1));
 		}
 		if (settings.protocol() != HttpPoolProtocol.H2C && settings.protocol() != HttpPoolProtocol.HTTP1
 				|| isHttps(settings)) {
@@ -176,6 +195,14 @@ final class ReactorNettyTransport {
 		}
 	}
 
+	/**
+	 * Whether the pool may hold HTTP/2 connections: an HTTP/2 client, or an {@code auto}
+	 * client without a base URL (whose requests may go to https URLs).
+	 */
+	private static boolean mayUseHttp2(HttpPoolClientSettings settings) {
+		return settings.isHttp2() || settings.baseUrl() == null;
+	}
+
 	private static boolean isHttps(HttpPoolClientSettings settings) {
 		return settings.baseUrl() != null && "https".equalsIgnoreCase(settings.baseUrl().getScheme());
 	}
@@ -185,8 +212,7 @@ final class ReactorNettyTransport {
 			case H2 -> new HttpProtocol[] { HttpProtocol.H2 };
 			case H2C -> new HttpProtocol[] { HttpProtocol.H2C };
 			case HTTP1 -> new HttpProtocol[] { HttpProtocol.HTTP11 };
-			case AUTO -> (settings.isHttp2() || settings.baseUrl() == null)
-					? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
+			case AUTO -> mayUseHttp2(settings) ? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
 					: new HttpProtocol[] { HttpProtocol.HTTP11 };
 		};
 	}

@@ -137,7 +137,9 @@ public class HttpPoolProperties {
 
 		/**
 		 * How long a connection may stay idle before it is closed; below the 60 s
-		 * keep-alive of common servers and load balancers.
+		 * keep-alive of common servers and load balancers. HTTP/1.1 pools lower it once
+		 * they have seen the server close idle connections earlier; HTTP/2 connections
+		 * idle this long are probed with a PING (http2.ping-ack-timeout) instead.
 		 */
 		private Duration maxIdleTime = Duration.ofSeconds(30);
 
@@ -428,11 +430,13 @@ public class HttpPoolProperties {
 		private int minConnections = 1;
 
 		/**
-		 * How long to wait for the acknowledgement of a PING sent on a connection idle
-		 * for max-idle-time; the connection is kept when it arrives and closed otherwise.
-		 * Unset: idle connections are closed without a PING.
+		 * How long to wait for the acknowledgement of the PING sent on a connection idle
+		 * for max-idle-time: the connection is kept (until max-life-time) when it arrives
+		 * in time, and closed otherwise, so that a connection that went silent is found
+		 * before a request is sent on it. 0 closes idle connections at max-idle-time
+		 * without a PING.
 		 */
-		private @Nullable Duration pingInterval;
+		private Duration pingAckTimeout = Duration.ofSeconds(5);
 
 		/**
 		 * Streams the client may reset (cancelled calls) on one connection before the
@@ -466,12 +470,12 @@ public class HttpPoolProperties {
 			this.minConnections = minConnections;
 		}
 
-		public @Nullable Duration getPingInterval() {
-			return this.pingInterval;
+		public Duration getPingAckTimeout() {
+			return this.pingAckTimeout;
 		}
 
-		public void setPingInterval(@Nullable Duration pingInterval) {
-			this.pingInterval = pingInterval;
+		public void setPingAckTimeout(Duration pingAckTimeout) {
+			this.pingAckTimeout = pingAckTimeout;
 		}
 
 	}

@@ -52,7 +52,10 @@ final class HttpPoolPropertiesValidator {
 			throw new InvalidHttpPoolPropertyException(prefix + ".http2.min-connections", http2.getMinConnections(),
 					"at most max-connections (" + client.getMaxConnections() + ")");
 		}
-		check.positiveIfSet("http2.ping-interval", http2.getPingInterval());
+		if (http2.getPingAckTimeout() == null || http2.getPingAckTimeout().isNegative()) {
+			throw check.invalid("http2.ping-ack-timeout", http2.getPingAckTimeout(),
+					"a positive duration, or 0 to close idle connections without a PING");
+		}
 		check.atLeast("http2.max-resets-per-connection", http2.getMaxResetsPerConnection(), 0);
 		check.positive("connect-timeout", client.getConnectTimeout());
 		if (client.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {

@@ -73,7 +73,7 @@ final class EffectiveSettings {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("max-concurrent-streams", http2.maxConcurrentStreams());
 		result.put("min-connections", http2.minConnections());
-		put(result, "ping-interval", format(http2.pingInterval()));
+		put(result, "ping-ack-timeout", format(http2.pingAckTimeout()));
 		result.put("max-resets-per-connection", http2.maxResetsPerConnection());
 		return result;
 	}

@@ -13,6 +13,7 @@ import io.httppool.HttpPoolConnectionLostException;
 import io.httppool.HttpPoolException;
 import io.httppool.HttpPoolExhaustedException;
 import io.httppool.HttpPoolStreamNotProcessedException;
+import io.httppool.HttpPoolTimeoutException;
 import io.httppool.HttpPoolTransportException;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.http2.Http2Error;
@@ -55,6 +56,15 @@ final class StandardFailureClassifier implements FailureClassifier {
 				// a GOAWAY for an error (ENHANCE_YOUR_CALM, INTERNAL_ERROR) is a failing
 				// upstream, which the breaker counts
 				return notProcessed.isGraceful() ? FailureKind.NOT_PROCESSED : FailureKind.CONNECT;
+			}
+			if (candidate instanceof HttpPoolTimeoutException timeout) {
+				// a connect timeout sent nothing; the others may have reached the
+				// upstream
+				return switch (timeout.getKind()) {
+					case CONNECT -> FailureKind.CONNECT;
+					case RESPONSE, READ, WRITE -> FailureKind.TRANSPORT;
+					case DEADLINE -> FailureKind.OTHER;
+				};
 			}
 			if (candidate instanceof HttpPoolException || candidate instanceof InterruptedException
 					|| (candidate instanceof InterruptedIOException

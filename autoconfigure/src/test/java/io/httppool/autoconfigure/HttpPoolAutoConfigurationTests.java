@@ -61,7 +61,8 @@ class HttpPoolAutoConfigurationTests {
 			assertThat(settings.pool())
 				.isEqualTo(new HttpPoolClientSettings.Pool(50, 1000, Duration.ofSeconds(5), Duration.ofSeconds(30),
 						Duration.ofMinutes(5), Duration.ofSeconds(10), HttpPoolLeasingStrategy.LIFO));
-			assertThat(settings.http2()).isEqualTo(new HttpPoolClientSettings.Http2(100, 1, null, 100));
+			assertThat(settings.http2())
+				.isEqualTo(new HttpPoolClientSettings.Http2(100, 1, java.time.Duration.ofSeconds(5), 100));
 			assertThat(settings.timeouts()).isEqualTo(
 					new HttpPoolClientSettings.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), null, null));
 			assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(60));

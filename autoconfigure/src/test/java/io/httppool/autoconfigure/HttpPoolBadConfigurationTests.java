@@ -37,6 +37,7 @@ class HttpPoolBadConfigurationTests {
 					http.pool.clients.stt.pending-acquire-max-count | 0     | http.pool.clients.stt.pending-acquire-max-count must be at least 1 but was 0
 					http.pool.clients.stt.http2.max-concurrent-streams | 0  | http.pool.clients.stt.http2.max-concurrent-streams must be at least 1 but was 0
 					http.pool.clients.stt.max-idle-time             | 0s    | http.pool.clients.stt.max-idle-time must be a positive duration but was PT0S
+					http.pool.clients.stt.http2.ping-ack-timeout    | -1s   | http.pool.clients.stt.http2.ping-ack-timeout must be a positive duration, or 0 to close idle connections without a PING but was PT-1S
 					http.pool.clients.stt.connect-timeout           | -1s   | http.pool.clients.stt.connect-timeout must be a positive duration but was PT-1S
 					http.pool.clients.stt.pending-acquire-timeout   | 45s   | http.pool.clients.stt.pending-acquire-timeout must be at most response-timeout (PT30S)
 					http.pool.clients.stt.base-url                  | /v1   | http.pool.clients.stt.base-url must be an absolute http:// or https:// URL with a host but was /v1

@@ -127,17 +127,18 @@ class TransportOptionsTests {
 	}
 
 	@Test
-	void whenPingIntervalIsSetThenIdleHttp2ConnectionSurvivesMaxIdleTime() {
+	void whenPingAckTimeoutIsSetThenIdleHttp2ConnectionSurvivesMaxIdleTime() {
 		try (TestUpstream withPing = TestUpstream.speaking(HttpProtocol.H2C).start();
 				TestUpstream withoutPing = TestUpstream.speaking(HttpProtocol.H2C).start()) {
 			HttpPoolTestContexts.core()
 				.withPropertyValues("http.pool.clients.ping.base-url=" + withPing.baseUrl(),
 						"http.pool.clients.ping.protocol=h2c", "http.pool.clients.ping.max-idle-time=500ms",
 						"http.pool.clients.ping.eviction-interval=100ms",
-						"http.pool.clients.ping.http2.ping-interval=1s",
+						"http.pool.clients.ping.http2.ping-ack-timeout=1s",
 						"http.pool.clients.plain.base-url=" + withoutPing.baseUrl(),
 						"http.pool.clients.plain.protocol=h2c", "http.pool.clients.plain.max-idle-time=500ms",
-						"http.pool.clients.plain.eviction-interval=100ms")
+						"http.pool.clients.plain.eviction-interval=100ms",
+						"http.pool.clients.plain.http2.ping-ack-timeout=0")
 				.run((context) -> {
 					WebClient ping = context.getBean("pingWebClient", WebClient.class);
 					WebClient plain = context.getBean("plainWebClient", WebClient.class);

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small TCP proxy on a loopback port, for tests: it forwards to a target and can, on
- * command, refuse connections (stop listening), reset them, black-hole them (accept and
- * never answer) or slow them down. Close it after the test ({@link AutoCloseable}).
+ * command, refuse connections (stop listening), reset them, black-hole new ones (accept
+ * and never answer) or the ones already open ({@link #blackHoleOpenConnections()}:
+ * forwarding stops both ways, without FIN or RST, as when a NAT or firewall forgets a
+ * flow), or slow them down. Close it after the test ({@link AutoCloseable}).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -82,6 +84,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private final AtomicInteger accepted = new AtomicInteger();
 
+	private final Set<Link> links = ConcurrentHashMap.newKeySet();
+
 	private volatile Mode mode = Mode.PASS;
 
 	private volatile Duration slowDelay = Duration.ofMillis(200);
@@ -107,6 +111,31 @@ public final class TcpProxy implements AutoCloseable {
 
 	public int accepted() {
 		return this.accepted.get();
+	}
+
+	/**
+	 * Base URL of the proxy with the given scheme, for a TLS upstream behind it:
+	 * {@code https://localhost:<port>} matches the test certificate.
+	 * @param scheme {@code http} or {@code https}
+	 * @return the base URL
+	 */
+	public String baseUrl(String scheme) {
+		return scheme + "://" + ("https".equals(scheme) ? "localhost" : "127.0.0.1") + ":" + this.port;
+	}
+
+	/**
+	 * Stop forwarding on every connection open now, both ways, for good: bytes sent on
+	 * them are read and dropped, nothing is closed (no FIN, no RST). Connections accepted
+	 * afterwards follow the {@link #mode(Mode) mode}.
+	 * @return how many connections went silent
+	 */
+	public int blackHoleOpenConnections() {
+		int count = 0;
+		for (Link link : this.links) {
+			link.silent = true;
+			count++;
+		}
+		return count;
 	}
 
 	public TcpProxy mode(Mode mode) {
@@ -177,6 +206,7 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	private void handle(Socket client, Mode mode) {
+		boolean close = true;
 		try {
 			switch (mode) {
 				case RESET -> {
@@ -201,11 +231,21 @@ public final class TcpProxy implements AutoCloseable {
 					Socket upstream = new Socket();
 					this.sockets.add(upstream);
 					upstream.connect(this.target, 5000);
-					this.threads.execute(() -> pump(client, upstream, false, Long.MAX_VALUE));
+					Link link = new Link();
+					this.links.add(link);
 					long limit = (mode == Mode.TRUNCATE || mode == Mode.RESET_MID_RESPONSE) ? this.cutAfter
 							: Long.MAX_VALUE;
-					if (!pump(upstream, client, mode == Mode.SLOW, limit) && mode == Mode.RESET_MID_RESPONSE) {
-						client.setSoLinger(true, 0);
+					try {
+						this.threads.execute(() -> pump(client, upstream, link, false, Long.MAX_VALUE));
+						if (!pump(upstream, client, link, mode == Mode.SLOW, limit)
+								&& mode == Mode.RESET_MID_RESPONSE) {
+							client.setSoLinger(true, 0);
+						}
+					}
+					finally {
+						this.links.remove(link);
+						// a silent connection is never closed towards the client
+						close = !link.silent;
 					}
 				}
 			}
@@ -214,7 +254,9 @@ public final class TcpProxy implements AutoCloseable {
 			// connection closed
 		}
 		finally {
-			closeQuietly(client);
+			if (close) {
+				closeQuietly(client);
+			}
 		}
 	}
 
@@ -222,7 +264,7 @@ public final class TcpProxy implements AutoCloseable {
 	 * Copy bytes until either side closes or {@code limit} bytes went through.
 	 * @return whether the copy ended because a side closed (not at the limit)
 	 */
-	private boolean pump(Socket from, Socket to, boolean slow, long limit) {
+	private boolean pump(Socket from, Socket to, Link link, boolean slow, long limit) {
 		long copied = 0;
 		try {
 			InputStream in = from.getInputStream();
@@ -230,6 +272,10 @@ public final class TcpProxy implements AutoCloseable {
 			byte[] buffer = new byte[8192];
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
+				if (link.silent) {
+					// dropped, as by a firewall that forgot the flow
+					continue;
+				}
 				if (slow) {
 					// simulates a slow link, not a synchronisation
 					java.util.concurrent.locks.LockSupport.parkNanos(this.slowDelay.toNanos());
@@ -249,11 +295,20 @@ public final class TcpProxy implements AutoCloseable {
 			return true;
 		}
 		finally {
-			if (copied < limit) {
+			if (!link.silent && copied < limit) {
 				closeQuietly(from);
 				closeQuietly(to);
 			}
 		}
+	}
+
+	/**
+	 * The two directions of one proxied connection.
+	 */
+	private static final class Link {
+
+		volatile boolean silent;
+
 	}
 
 	private static void closeQuietly(java.io.Closeable closeable) {

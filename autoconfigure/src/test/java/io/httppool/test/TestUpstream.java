@@ -77,6 +77,9 @@ public final class TestUpstream implements AutoCloseable {
 				this.protocols.computeIfAbsent(request.protocol(), (key) -> new AtomicInteger()).incrementAndGet();
 				return handler.apply(request, response);
 			});
+		if (builder.idleTimeout != null) {
+			server = server.idleTimeout(builder.idleTimeout);
+		}
 		if (builder.tls) {
 			X509Bundle bundle = certificate();
 			boolean h2 = Set.of(builder.protocols).contains(HttpProtocol.H2);
@@ -202,6 +205,8 @@ public final class TestUpstream implements AutoCloseable {
 
 		private LoopResources loops;
 
+		private Duration idleTimeout;
+
 		private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler = (request,
 				response) -> response.sendString(Mono.just("ok"));
 
@@ -232,6 +237,17 @@ public final class TestUpstream implements AutoCloseable {
 		 */
 		public Builder runOn(LoopResources loops) {
 			this.loops = loops;
+			return this;
+		}
+
+		/**
+		 * Reactor Netty's own keep-alive timeout ({@code HttpServer.idleTimeout}): a
+		 * connection idle for this long after a response is closed.
+		 * @param idle the idle time
+		 * @return this
+		 */
+		public Builder idleTimeout(Duration idle) {
+			this.idleTimeout = idle;
 			return this;
 		}
 
