@@ -8,9 +8,10 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * nginx's upstream for the 20 ms case: nginx has no delay of its own without a module, so
- * {@code /delay} is proxied (keep-alive, HTTP/1.1) to this Reactor Netty server in the
- * harness JVM, which answers after the delay on its event loop's timer.
+ * nginx's upstream, a Reactor Netty server in the harness JVM reached over keep-alive
+ * HTTP/1.1: nginx has no delay of its own without a module, so {@code /delay} is proxied
+ * here and answered after the delay on the event loop's timer; {@code /upload}, whose
+ * body nginx has read and does not pass on, is answered at once.
  *
  * @author http-pool team
  */
@@ -27,7 +28,7 @@ final class DelayServer implements AutoCloseable {
 			.host("127.0.0.1")
 			.port(0)
 			.handle((request, response) -> response.header("content-type", "text/plain")
-				.sendString(Mono.delay(delay).thenReturn("ok")))
+				.sendString(request.uri().startsWith("/delay") ? Mono.delay(delay).thenReturn("ok") : Mono.just("ok")))
 			.bindNow();
 	}
 

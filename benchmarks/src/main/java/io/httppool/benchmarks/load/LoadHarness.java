@@ -365,7 +365,11 @@ public final class LoadHarness {
 		}
 
 		private static List<Integer> integers(String value) {
-			return Arrays.stream(value.split(",")).map(String::trim).map(Integer::valueOf).toList();
+			return Arrays.stream(value.split(","))
+				.map(String::trim)
+				.filter((item) -> !item.isEmpty())
+				.map(Integer::valueOf)
+				.toList();
 		}
 
 	}

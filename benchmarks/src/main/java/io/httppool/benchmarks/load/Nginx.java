@@ -133,11 +133,18 @@ final class Nginx implements AutoCloseable {
 						location = /get {
 							return 200 "ok";
 						}
+						# nginx reads the whole body (a return would answer first and reset the
+						# HTTP/2 stream), then asks the upstream without it: the upstream is not
+						# nginx, so stub_status counts client connections only
 						location = /upload {
-							return 200 "ok";
+							proxy_pass http://delay/ok;
+							proxy_pass_request_body off;
+							proxy_set_header Content-Length "";
+							proxy_http_version 1.1;
+							proxy_set_header Connection "";
 						}
 						location = /delay {
-							proxy_pass http://delay;
+							proxy_pass http://delay/delay;
 							proxy_http_version 1.1;
 							proxy_set_header Connection "";
 						}
