@@ -1,9 +1,11 @@
 package io.httppool.benchmarks;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.httppool.benchmarks.jmh.LayerCostBenchmark;
 import io.httppool.benchmarks.load.LoadHarness;
+import io.httppool.benchmarks.load.Report;
 
 /**
  * Entry point of {@code java -jar benchmarks/target/http-pool-benchmarks.jar}.
@@ -15,7 +17,9 @@ import io.httppool.benchmarks.load.LoadHarness;
  * <li>{@code smoke}: both, a second or so each, failing when a client completes no
  * request or sees an error; for CI, no timing checked;</li>
  * <li>{@code throughput [seconds] [inFlight] [rounds] [filter]}: the in-JVM h2c
- * throughput comparison.</li>
+ * throughput comparison;</li>
+ * <li>{@code report results/<date>.json}: the Markdown and SVG of a run written again
+ * from its JSON.</li>
  * </ul>
  *
  * @author http-pool team
@@ -45,8 +49,10 @@ public final class Benchmarks {
 				System.exit(status);
 			}
 			case "throughput" -> ThroughputBenchmark.main(rest);
+			case "report" -> Report.rewrite(Path.of(rest[0]));
 			default -> {
-				System.err.println("usage: java -jar http-pool-benchmarks.jar jmh|load|smoke|throughput [options]");
+				System.err
+					.println("usage: java -jar http-pool-benchmarks.jar jmh|load|smoke|throughput|report [options]");
 				System.exit(2);
 			}
 		}

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * An SVG written by hand, no plotting tool needed: for the {@code get 0 ms} scenario and
- * each protocol, requests per second per client grouped by concurrency, and p99 latency
- * on a logarithmic axis.
+ * each protocol, requests per second per client grouped by concurrency, and p99 latency,
+ * both on logarithmic axes (h2load's ceiling is a hundred times the slowest client).
  *
  * @author http-pool team
  */
@@ -68,8 +68,8 @@ final class Chart {
 		}
 		int plotWidth = PANEL_WIDTH - LEFT - 20;
 		int bottom = top + PANEL_HEIGHT;
-		svg.append(text(LEFT, top - 8, 12,
-				escape(protocol + ": " + (latency ? "p99 latency, ms (log scale)" : "requests per second"))));
+		svg.append(text(LEFT, top - 8, 12, escape(
+				protocol + ": " + (latency ? "p99 latency, ms (log scale)" : "requests per second (log scale)"))));
 		svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
 				LEFT, bottom, LEFT + plotWidth, bottom));
 		svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
@@ -79,19 +79,11 @@ final class Chart {
 		if (logMax <= logMin) {
 			logMax = logMin + 1;
 		}
-		double scaleMax = latency ? logMax : niceCeiling(max);
-		for (int i = 0; i <= 4; i++) {
-			double value;
-			double y;
-			if (latency) {
-				double exponent = logMin + (logMax - logMin) * i / 4;
-				value = Math.pow(10, exponent);
-				y = bottom - PANEL_HEIGHT * (double) i / 4;
-			}
-			else {
-				value = scaleMax * i / 4;
-				y = bottom - PANEL_HEIGHT * (double) i / 4;
-			}
+		// one decade per grid line: h2load's ceiling and a slow client fit on one axis
+		int decades = (int) Math.round(logMax - logMin);
+		for (int i = 0; i <= decades; i++) {
+			double value = Math.pow(10, logMin + i);
+			double y = bottom - PANEL_HEIGHT * (double) i / decades;
 			svg.append(
 					String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
 							LEFT, y, LEFT + plotWidth, y));
@@ -112,8 +104,7 @@ final class Chart {
 					continue;
 				}
 				double value = latency ? r.p99() : r.perSecond();
-				double fraction = latency ? (value <= 0 ? 0 : (Math.log10(value) - logMin) / (logMax - logMin))
-						: value / scaleMax;
+				double fraction = (value <= 0) ? 0 : (Math.log10(value) - logMin) / (logMax - logMin);
 				double barHeight = Math.max(0, Math.min(1, fraction)) * PANEL_HEIGHT;
 				svg.append(String.format(Locale.ROOT,
 						"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s C=%d: %s</title></rect>%n",
@@ -128,19 +119,6 @@ final class Chart {
 					PANEL_WIDTH + 5, y - 9, COLORS[k % COLORS.length]));
 			svg.append(text(PANEL_WIDTH + 20, y, 11, escape(ClientCatalog.label(clients.get(k)))));
 		}
-	}
-
-	private static double niceCeiling(double value) {
-		if (value <= 0) {
-			return 1;
-		}
-		double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
-		for (double step : new double[] { 1, 2, 2.5, 5, 10 }) {
-			if (step * magnitude >= value) {
-				return step * magnitude;
-			}
-		}
-		return 10 * magnitude;
 	}
 
 	private static String trim(double value) {

@@ -170,6 +170,7 @@ public final class LoadHarness {
 						target.protocol().label(), target.concurrency(), result.client(), result.perSecond(),
 						result.p50(), result.p99(), result.connections(), result.errors(),
 						result.note().isEmpty() ? "" : " (" + result.note() + ")");
+				System.out.flush();
 			}
 		}
 		return passed;

@@ -3,9 +3,13 @@ package io.httppool.benchmarks.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes one run as {@code <date>.json} (every round), {@code <date>.md} (the targets, a
@@ -14,7 +18,7 @@ import java.util.Map;
  *
  * @author http-pool team
  */
-final class Report {
+public final class Report {
 
 	private Report() {
 	}
@@ -24,7 +28,46 @@ final class Report {
 		Files.createDirectories(directory);
 		Files.writeString(directory.resolve(name + ".json"), json(results, environment));
 		Files.writeString(directory.resolve(name + ".md"), markdown(name, results, environment));
-		Files.writeString(directory.resolve(name + ".svg"), Chart.svg(results, environment.get("title")));
+		Files.writeString(directory.resolve(name + ".svg"), Chart.svg(results, chartTitle(environment)));
+	}
+
+	/**
+	 * Write the Markdown and the SVG of a run again from its JSON, after a change to the
+	 * report or the chart.
+	 * @param json the run's {@code <date>.json}
+	 */
+	public static void rewrite(Path json) throws IOException {
+		JsonNode root = JsonMapper.builder().build().readTree(Files.readString(json));
+		Map<String, String> environment = new LinkedHashMap<>();
+		root.get("environment")
+			.properties()
+			.forEach((entry) -> environment.put(entry.getKey(), entry.getValue().asString()));
+		Results results = new Results();
+		for (JsonNode run : root.get("runs")) {
+			results.add(new RunResult(run.get("scenario").asString(), run.get("protocol").asString(),
+					run.get("concurrency").asInt(), run.get("client").asString(), run.get("round").asInt(),
+					run.get("requests").asLong(), run.get("errors").asLong(), run.get("seconds").asDouble(),
+					run.get("p50Ms").asDouble(), run.get("p99Ms").asDouble(), run.get("p999Ms").asDouble(),
+					run.get("connections").asLong(), orUnknown(run.get("cpuMicrosPerRequest")),
+					orUnknown(run.get("allocatedBytesPerRequest")), run.get("note").asString()));
+		}
+		String name = json.getFileName().toString().replaceFirst("\\.json$", "");
+		Path directory = json.toAbsolutePath().getParent();
+		Files.writeString(directory.resolve(name + ".md"), markdown(name, results, environment));
+		Files.writeString(directory.resolve(name + ".svg"), Chart.svg(results, chartTitle(environment)));
+	}
+
+	private static String chartTitle(Map<String, String> environment) {
+		String title = environment.getOrDefault("title", "http-pool load run");
+		String note = environment.get("note");
+		if (note == null) {
+			return title;
+		}
+		return title + " (" + ((note.length() > 80) ? note.substring(0, 80) + "…" : note) + ")";
+	}
+
+	private static double orUnknown(JsonNode node) {
+		return (node == null || node.isNull()) ? -1 : node.asDouble();
 	}
 
 	static String markdown(String name, Results results, Map<String, String> environment) {
