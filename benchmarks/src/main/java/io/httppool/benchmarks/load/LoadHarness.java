@@ -9,13 +9,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The end-to-end load harness. Starts nginx (see {@link Nginx}) and the 20 ms upstream
@@ -38,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoadHarness {
 
-	private final Options options;
+	private final LoadOptions options;
 
 	private final Path work;
 
@@ -46,7 +43,7 @@ public final class LoadHarness {
 
 	private int order;
 
-	private LoadHarness(Options options, Path work) {
+	private LoadHarness(LoadOptions options, Path work) {
 		this.options = options;
 		this.work = work;
 	}
@@ -57,7 +54,7 @@ public final class LoadHarness {
 	 * @return the process exit status
 	 */
 	public static int run(String[] args) throws Exception {
-		Options options = Options.parse(args);
+		LoadOptions options = LoadOptions.parse(args);
 		Path module = Files.isDirectory(Path.of("benchmarks", "src")) ? Path.of("benchmarks") : Path.of(".");
 		Path work = module.resolve("target").resolve("load").toAbsolutePath();
 		Files.createDirectories(work.resolve("logs"));
@@ -149,8 +146,8 @@ public final class LoadHarness {
 				List<String> jvmClients = ordered.stream()
 					.filter((client) -> !client.equals(ClientCatalog.H2LOAD))
 					.toList();
-				cellResults.addAll(children(scenario, target, jvmClients, round, Math.round(this.options.warmup * 1000),
-						Math.round(this.options.duration * 1000)));
+				cellResults.addAll(ClientProcess.run(this.work.resolve("logs"), true, scenario, target, jvmClients,
+						round, Math.round(this.options.warmup * 1000), Math.round(this.options.duration * 1000)));
 				if (ordered.contains(ClientCatalog.H2LOAD) && H2load.available()) {
 					cellResults.add(measure(nginx, scenario, target, ClientCatalog.H2LOAD, round));
 				}
@@ -188,86 +185,16 @@ public final class LoadHarness {
 					measured.millis(99), measured.millis(99.9), 0, -1, -1, measured.note());
 		}
 		else {
-			result = children(scenario, target, List.of(client), round, warmupMillis, durationMillis).get(0);
+			result = ClientProcess
+				.run(this.work.resolve("logs"), this.options.smoke, scenario, target, List.of(client), round,
+						warmupMillis, durationMillis)
+				.get(0);
 		}
 		// the status request after the run is one more accepted connection
 		long connections = nginx.accepts() - acceptsBefore - 1;
 		return new RunResult(result.scenario(), result.protocol(), result.concurrency(), result.client(),
 				result.round(), result.requests(), result.errors(), result.seconds(), result.p50(), result.p99(),
 				result.p999(), connections, result.cpuMicros(), result.allocBytes(), result.note());
-	}
-
-	/**
-	 * Run clients in one fresh JVM, one after the other: one client per JVM when
-	 * measuring, all of them in one JVM for the smoke test (connections are then not told
-	 * apart).
-	 */
-	private List<RunResult> children(String scenario, Target target, List<String> clients, int round, long warmupMillis,
-			long durationMillis) throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		// the smoke test checks that requests complete, not how fast: C1 only starts
-		// faster
-		List<String> jvmOptions = this.options.smoke
-				? List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC") : List.of("-Xms1g", "-Xmx1g");
-		String ids = String.join(",", clients);
-		List<String> command = LoadRun.command(java, jvmOptions, System.getProperty("java.class.path"), ids, target,
-				warmupMillis, durationMillis);
-		Path log = this.work.resolve("logs")
-			.resolve(String.format(Locale.ROOT, "%s-%s-c%d-%s-%d.log", scenario.replace(' ', '_'),
-					target.protocol().name().toLowerCase(Locale.ROOT), target.concurrency(),
-					(clients.size() == 1) ? clients.get(0) : "all", round));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		long timeout = clients.size() * (warmupMillis + durationMillis + 60_000L);
-		if (!process.waitFor(timeout, TimeUnit.MILLISECONDS)) {
-			process.destroyForcibly();
-			process.waitFor();
-		}
-		String output = Files.readString(log);
-		Map<String, Map<String, String>> values = new LinkedHashMap<>();
-		Map<String, String> errors = new HashMap<>();
-		for (String line : output.split("\n")) {
-			if (line.startsWith("RESULT ")) {
-				Map<String, String> pairs = new HashMap<>();
-				for (String pair : line.substring(7).trim().split(" ")) {
-					int equals = pair.indexOf('=');
-					pairs.put(pair.substring(0, equals), pair.substring(equals + 1));
-				}
-				values.put(pairs.get("client"), pairs);
-			}
-			else if (line.startsWith("ERROR ")) {
-				String[] parts = line.substring(6).split(" ", 2);
-				errors.put(parts[0], (parts.length > 1) ? parts[1].trim() : "");
-			}
-		}
-		List<RunResult> results = new ArrayList<>();
-		for (String client : clients) {
-			Map<String, String> pairs = values.get(client);
-			if (pairs == null) {
-				results.add(new RunResult(scenario, target.protocol().label(), target.concurrency(), client, round, 0,
-						1, 0, 0, 0, 0, -1, -1, -1,
-						"no result (exit " + process.exitValue() + "): " + tail(output) + " see " + log));
-				continue;
-			}
-			results.add(new RunResult(scenario, target.protocol().label(), target.concurrency(), client, round,
-					Long.parseLong(pairs.get("requests")), Long.parseLong(pairs.get("errors")),
-					Double.parseDouble(pairs.get("seconds")), Double.parseDouble(pairs.get("p50")),
-					Double.parseDouble(pairs.get("p99")), Double.parseDouble(pairs.get("p999")), -1,
-					Double.parseDouble(pairs.get("cpuUs")), Double.parseDouble(pairs.get("allocBytes")),
-					errors.getOrDefault(client, "")));
-		}
-		return results;
-	}
-
-	private static String tail(String text) {
-		String cause = text.lines()
-			.filter((line) -> line.contains("Exception") || line.startsWith("Description") || line.contains("Error:"))
-			.findFirst()
-			.orElse(null);
-		if (cause != null) {
-			return (cause.length() > 400) ? cause.substring(0, 400) : cause;
-		}
-		String flat = text.replace('\n', ' ');
-		return (flat.length() > 300) ? flat.substring(flat.length() - 300) : flat;
 	}
 
 	private static String loadAverage() {
@@ -289,90 +216,6 @@ public final class LoadHarness {
 		catch (IOException | InterruptedException ex) {
 			return "unknown";
 		}
-	}
-
-	/**
-	 * Command-line options.
-	 */
-	static final class Options {
-
-		boolean smoke;
-
-		double duration = 10;
-
-		double warmup = 5;
-
-		int rounds = 3;
-
-		List<Integer> concurrency = List.of(1, 16, 128, 1024);
-
-		List<Target.Protocol> protocols = List.of(Target.Protocol.H2, Target.Protocol.H1);
-
-		List<Integer> delays = List.of(0, 20);
-
-		List<String> clients = ClientCatalog.ALL;
-
-		boolean upload = true;
-
-		boolean antiPattern = true;
-
-		int workers = 1;
-
-		String out;
-
-		String note;
-
-		static Options parse(String[] args) {
-			Options options = new Options();
-			List<String> list = Arrays.asList(args);
-			if (list.contains("--smoke")) {
-				options.smoke = true;
-				options.duration = 1;
-				options.warmup = 0.3;
-				options.rounds = 1;
-				options.concurrency = List.of(16);
-				options.protocols = List.of(Target.Protocol.H2);
-				options.delays = List.of(0);
-				options.upload = false;
-			}
-			for (String arg : args) {
-				if (arg.equals("--smoke")) {
-					continue;
-				}
-				if (!arg.startsWith("--") || !arg.contains("=")) {
-					throw new IllegalArgumentException("Expected --name=value but was " + arg);
-				}
-				String name = arg.substring(2, arg.indexOf('='));
-				String value = arg.substring(arg.indexOf('=') + 1);
-				switch (name) {
-					case "duration" -> options.duration = Double.parseDouble(value);
-					case "warmup" -> options.warmup = Double.parseDouble(value);
-					case "rounds" -> options.rounds = Integer.parseInt(value);
-					case "concurrency" -> options.concurrency = integers(value);
-					case "delays" -> options.delays = integers(value);
-					case "protocols" -> options.protocols = Arrays.stream(value.split(","))
-						.map((protocol) -> Target.Protocol.valueOf(protocol.trim().toUpperCase(Locale.ROOT)))
-						.toList();
-					case "clients" -> options.clients = Arrays.stream(value.split(",")).map(String::trim).toList();
-					case "upload" -> options.upload = Boolean.parseBoolean(value);
-					case "anti-pattern" -> options.antiPattern = Boolean.parseBoolean(value);
-					case "workers" -> options.workers = Integer.parseInt(value);
-					case "out" -> options.out = value;
-					case "note" -> options.note = value;
-					default -> throw new IllegalArgumentException("Unknown option --" + name);
-				}
-			}
-			return options;
-		}
-
-		private static List<Integer> integers(String value) {
-			return Arrays.stream(value.split(","))
-				.map(String::trim)
-				.filter((item) -> !item.isEmpty())
-				.map(Integer::valueOf)
-				.toList();
-		}
-
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client in a JVM of its own: warms up, then keeps {@code concurrency} requests in
@@ -195,7 +196,7 @@ public final class LoadRun {
 		}
 	}
 
-	private void record(long start, int status, Throwable error) {
+	private void record(long start, int status, @Nullable Throwable error) {
 		this.latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
 		if (error == null && status >= 200 && status < 300) {
 			this.completed.increment();

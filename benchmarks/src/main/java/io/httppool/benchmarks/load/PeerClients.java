@@ -40,6 +40,7 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The peers: the JDK's {@code HttpClient}, Apache HttpClient 5 async, Jetty 12's
@@ -65,7 +66,7 @@ final class PeerClients {
 					target.post() ? HttpRequest.BodyPublishers.ofByteArray(target.body())
 							: HttpRequest.BodyPublishers.noBody())
 			.build();
-		AsyncGate gate = h2 ? null : new AsyncGate(target.protocol().connections());
+		@Nullable AsyncGate gate = h2 ? null : new AsyncGate(target.protocol().connections());
 		return new LoadClient() {
 
 			@Override
@@ -78,7 +79,7 @@ final class PeerClients {
 				}
 			}
 
-			private void exchange(Callback callback, AsyncGate permit) {
+			private void exchange(Callback callback, @Nullable AsyncGate permit) {
 				client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
 					if (permit != null) {
 						permit.release();
@@ -213,7 +214,7 @@ final class PeerClients {
 					: List.of(okhttp3.Protocol.HTTP_1_1))
 			.sslSocketFactory(sslContext.getSocketFactory(), trustManager)
 			.build();
-		RequestBody body = target.post() ? RequestBody.create(target.body(), MediaType.get("application/octet-stream"))
+		@Nullable RequestBody body = target.post() ? RequestBody.create(target.body(), MediaType.get("application/octet-stream"))
 				: null;
 		Request request = new Request.Builder().url(target.uri().toString())
 			.method(target.post() ? "POST" : "GET", body)
