@@ -66,6 +66,21 @@ final class Nginx implements AutoCloseable {
 					"-nodes", "-keyout", key.toString(), "-out", certificate.toString(), "-days", "30", "-subj",
 					"/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"));
 		}
+		// another process may take a free port before nginx binds it: try new ones
+		for (int attempt = 1;; attempt++) {
+			try {
+				return start(directory, certificate, key, delayPort, workers);
+			}
+			catch (IllegalStateException ex) {
+				if (attempt == 3) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private static Nginx start(Path directory, Path certificate, Path key, int delayPort, int workers)
+			throws Exception {
 		int h2Port = freePort();
 		int h1Port = freePort();
 		int statusPort = freePort();
