@@ -19,10 +19,6 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -36,7 +32,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * <p>
  * Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests && java -jar
- * benchmarks/target/http-pool-benchmarks.jar [seconds] [inFlight] [rounds] [name filter]}.
+ * benchmarks/target/http-pool-benchmarks.jar throughput [seconds] [inFlight] [rounds]
+ * [name filter]}.
  *
  * @author http-pool team
  */
@@ -151,26 +148,17 @@ public final class ThroughputBenchmark {
 	}
 
 	private static Client httpPool(String baseUrl, boolean resilience, boolean metrics, boolean observation) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
-			.web(WebApplicationType.NONE)
-			.logStartupInfo(false)
-			.run("--spring.main.banner-mode=off", "--logging.level.root=WARN",
-					"--http.pool.clients.bench.base-url=" + baseUrl, "--http.pool.clients.bench.protocol=h2c",
-					"--http.pool.clients.bench.max-connections=1",
-					"--http.pool.clients.bench.http2.max-concurrent-streams=1000",
-					"--http.pool.clients.bench.pending-acquire-max-count=100000",
-					"--http.pool.clients.bench.retry.enabled=" + resilience,
-					"--http.pool.clients.bench.circuit-breaker.enabled=" + resilience,
-					"--management.metrics.enable.http.pool=" + metrics,
-					"--management.observations.enable.http.client.requests=" + observation);
+		ConfigurableApplicationContext context = StarterContext
+			.start(List.of("http.pool.clients.bench.base-url=" + baseUrl, "http.pool.clients.bench.protocol=h2c",
+					"http.pool.clients.bench.max-connections=1",
+					"http.pool.clients.bench.http2.max-concurrent-streams=1000",
+					"http.pool.clients.bench.pending-acquire-max-count=100000",
+					"http.pool.clients.bench.retry.enabled=" + resilience,
+					"http.pool.clients.bench.circuit-breaker.enabled=" + resilience,
+					"management.metrics.enable.http.pool=" + metrics,
+					"management.observations.enable.http.client.requests=" + observation));
 		WebClient client = context.getBean("benchWebClient", WebClient.class);
 		return new Client(() -> client.get().uri("/items").retrieve().bodyToMono(String.class), context::close);
-	}
-
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class BenchmarkApplication {
-
 	}
 
 	private record Variant(String name, Supplier<Client> factory) {
