@@ -20,6 +20,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -37,6 +38,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
 @EnableConfigurationProperties(HttpPoolProperties.class)
 @Import({ HttpPoolClientBeansRegistrar.class, HttpPoolServiceGroupsConfiguration.class })
+@ImportRuntimeHints(HttpPoolRuntimeHints.class)
 public final class HttpPoolAutoConfiguration {
 
 	@Bean

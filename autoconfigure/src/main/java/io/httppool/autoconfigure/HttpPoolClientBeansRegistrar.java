@@ -1,13 +1,9 @@
 package io.httppool.autoconfigure;
 
-import java.util.function.Function;
-
-import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -23,15 +19,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * client, qualified with {@code @Qualifier("<name>")}. A bean the application defines
  * under the same name wins.
  *
+ * <p>
+ * The definitions name a static factory method of this class and carry the client name as
+ * an argument value, so that Spring AOT can write them out as code: under AOT the set of
+ * client names is the one seen at build time, like every other condition.
+ *
  * @author http-pool team
  */
-class HttpPoolClientBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class HttpPoolClientBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
 	@SuppressWarnings("NullAway.Init")
 	private Environment environment;
-
-	@SuppressWarnings("NullAway.Init")
-	private BeanFactory beanFactory;
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -39,28 +37,34 @@ class HttpPoolClientBeansRegistrar implements ImportBeanDefinitionRegistrar, Env
 	}
 
 	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
-	}
-
-	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 		for (String name : HttpPoolSettingsMapper.clientNames(this.environment)) {
-			register(registry, name, name + "WebClient", WebClient.class, HttpPoolClient::webClient);
-			register(registry, name, name + "RestClient", RestClient.class, HttpPoolClient::restClient);
+			register(registry, name, name + "WebClient", WebClient.class, "webClient");
+			register(registry, name, name + "RestClient", RestClient.class, "restClient");
 		}
 	}
 
-	private <T> void register(BeanDefinitionRegistry registry, String clientName, String beanName, Class<T> type,
-			Function<HttpPoolClient, T> accessor) {
+	private void register(BeanDefinitionRegistry registry, String clientName, String beanName, Class<?> type,
+			String factoryMethod) {
 		if (registry.containsBeanDefinition(beanName)) {
 			return;
 		}
-		RootBeanDefinition definition = new RootBeanDefinition(type,
-				() -> accessor.apply(this.beanFactory.getBean(HttpPoolClients.class).get(clientName)));
+		RootBeanDefinition definition = new RootBeanDefinition(HttpPoolClientBeansRegistrar.class);
+		definition.setFactoryMethodName(factoryMethod);
+		definition.setTargetType(type);
+		// the registry is autowired, the client name is given
+		definition.setAutowireMode(AutowireCapableBeanFactory.AUTOWIRE_CONSTRUCTOR);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(1, clientName);
 		definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, clientName));
-		definition.setDependsOn("httpPoolClients");
 		registry.registerBeanDefinition(beanName, definition);
+	}
+
+	static WebClient webClient(HttpPoolClients clients, String clientName) {
+		return clients.get(clientName).webClient();
+	}
+
+	static RestClient restClient(HttpPoolClients clients, String clientName) {
+		return clients.get(clientName).restClient();
 	}
 
 }

@@ -37,11 +37,6 @@ public class HttpPoolProperties {
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Application-wide health settings.
-	 */
-	private final HealthGroups health = new HealthGroups();
-
-	/**
 	 * Settings every client starts from.
 	 */
 	private final Client defaults = new Client();
@@ -60,37 +55,12 @@ public class HttpPoolProperties {
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
-	public HealthGroups getHealth() {
-		return this.health;
-	}
-
 	public Client getDefaults() {
 		return this.defaults;
 	}
 
 	public Map<String, Client> getClients() {
 		return this.clients;
-	}
-
-	/**
-	 * Application-wide health settings.
-	 */
-	public static class HealthGroups {
-
-		/**
-		 * Whether the httpPools health contributor joins the readiness group, so that a
-		 * saturated pool takes the instance out of load balancing.
-		 */
-		private boolean readiness;
-
-		public boolean isReadiness() {
-			return this.readiness;
-		}
-
-		public void setReadiness(boolean readiness) {
-			this.readiness = readiness;
-		}
-
 	}
 
 	/**

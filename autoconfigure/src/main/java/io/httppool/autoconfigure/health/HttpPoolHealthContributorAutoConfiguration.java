@@ -13,7 +13,6 @@ import io.httppool.health.HttpPoolHealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -27,14 +26,14 @@ import org.springframework.context.annotation.Configuration;
  * Auto-configuration of the {@code httpPools} health contributor: one
  * {@link HttpPoolHealthIndicator} per client, at
  * {@code /actuator/health/httpPools/<name>}. Switched off with
- * {@code management.health.httppools.enabled=false}. Not part of the liveness group;
- * {@code http.pool.health.readiness=true} adds it to the readiness group.
+ * {@code management.health.httppools.enabled=false}. In no probe group unless the
+ * application says so with Spring Boot's
+ * {@code management.endpoint.health.group.readiness.include=readinessState,httpPools}.
  *
  * @author http-pool team
  * @since 0.1.0
  */
-@AutoConfiguration(after = HttpPoolAutoConfiguration.class, before = HealthContributorAutoConfiguration.class,
-		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration")
+@AutoConfiguration(after = HttpPoolAutoConfiguration.class, before = HealthContributorAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(HttpPoolClients.class)
 @ConditionalOnEnabledHealthIndicator("httppools")
@@ -65,18 +64,6 @@ public final class HttpPoolHealthContributorAutoConfiguration {
 		@ConditionalOnMissingBean
 		CircuitBreakerStates httpPoolCircuitBreakerStates(ObjectProvider<CircuitBreakerRegistry> registry) {
 			return new Resilience4jCircuitBreakerStates(registry);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-	@ConditionalOnBooleanProperty("http.pool.health.readiness")
-	static class ReadinessConfiguration {
-
-		@Bean
-		static HttpPoolReadinessGroupPostProcessor httpPoolReadinessGroupPostProcessor() {
-			return new HttpPoolReadinessGroupPostProcessor();
 		}
 
 	}

@@ -10,7 +10,6 @@ import io.httppool.health.CircuitBreakerStates;
 import io.httppool.health.HttpPoolHealthIndicator;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -106,14 +105,6 @@ class HttpPoolHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
-	void whenActuatorIsAbsentThenContributorWithoutReadinessPostProcessor() {
-		this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
-			.withPropertyValues("http.pool.health.readiness=true")
-			.run((context) -> assertThat(context).hasBean("httpPoolsHealthContributor")
-				.doesNotHaveBean(HttpPoolReadinessGroupPostProcessor.class));
-	}
-
-	@Test
 	void whenDisabledThenNoContributor() {
 		this.runner.withPropertyValues("management.health.httppools.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("httpPoolsHealthContributor")
@@ -144,17 +135,6 @@ class HttpPoolHealthContributorAutoConfigurationTests {
 				assertThat(health(context.getBean(CompositeHealthContributor.class), "stt").getDetails())
 					.containsEntry(HttpPoolHealthIndicator.CIRCUIT_BREAKER, "FORCED_OPEN");
 			});
-	}
-
-	@Test
-	void whenReadinessIsNotSetThenNoReadinessPostProcessor() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(HttpPoolReadinessGroupPostProcessor.class));
-	}
-
-	@Test
-	void whenReadinessIsSetThenReadinessPostProcessor() {
-		this.runner.withPropertyValues("http.pool.health.readiness=true")
-			.run((context) -> assertThat(context).hasSingleBean(HttpPoolReadinessGroupPostProcessor.class));
 	}
 
 	@Test

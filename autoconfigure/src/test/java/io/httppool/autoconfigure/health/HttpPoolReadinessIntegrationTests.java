@@ -1,6 +1,7 @@
 package io.httppool.autoconfigure.health;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.httppool.test.Actuator;
@@ -26,17 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With {@code http.pool.health.readiness=true}, a saturated pool takes the instance out
- * of load balancing (readiness 503) but never restarts it (liveness 200). The user's own
- * status order, here Spring Boot's default without {@code DEGRADED}, is kept.
+ * With Spring Boot's own group setting
+ * {@code management.endpoint.health.group.readiness.include=readinessState,httpPools}, a
+ * saturated pool takes the instance out of load balancing (readiness 503) but never
+ * restarts it (liveness 200). The user's own status order, here Spring Boot's default
+ * without {@code DEGRADED}, is kept.
  */
 @SpringBootTest(classes = HttpPoolReadinessIntegrationTests.App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", "management.endpoints.web.exposure.include=health",
 				"management.endpoint.health.show-details=always",
 				"management.endpoint.health.status.order=DOWN,OUT_OF_SERVICE,UP,UNKNOWN",
-				"http.pool.health.readiness=true", "http.pool.shutdown-timeout=2s",
-				"http.pool.clients.stt.protocol=http1", "http.pool.clients.stt.max-connections=2",
-				"http.pool.clients.stt.health.degraded-threshold=0.5" })
+				"management.endpoint.health.group.readiness.include=readinessState,httpPools",
+				"http.pool.shutdown-timeout=2s", "http.pool.clients.stt.protocol=http1",
+				"http.pool.clients.stt.max-connections=2", "http.pool.clients.stt.health.degraded-threshold=0.5" })
 @DirtiesContext
 class HttpPoolReadinessIntegrationTests {
 
@@ -65,9 +68,11 @@ class HttpPoolReadinessIntegrationTests {
 	}
 
 	@Test
-	void whenReadinessIsOptedInThenASaturatedPoolMakesTheInstanceUnreadyButAlive() {
+	void whenReadinessGroupIncludesHttpPoolsThenASaturatedPoolMakesTheInstanceUnreadyButAlive() {
 		Actuator actuator = new Actuator(this.port);
-		assertThat(actuator.get("/health/readiness").status()).isEqualTo(200);
+		Actuator.Response ready = actuator.get("/health/readiness");
+		assertThat(ready.status()).isEqualTo(200);
+		assertThat(ready.<Map<String, Object>>read("$.components")).containsOnlyKeys("readinessState", "httpPools");
 		gate.close();
 		AtomicInteger completed = new AtomicInteger();
 
