@@ -127,11 +127,23 @@ class TypedTimeoutTests {
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
 	void whenTheBodyStallsWithoutReadTimeoutThenTheResponseTimeoutIsTyped(Flavour flavour) {
-		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.HTTP11)
+		assertBodyStallIsAResponseTimeout(flavour, HttpProtocol.HTTP11, "http1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Flavour.class)
+	void whenAnHttp2BodyStallsWithoutReadTimeoutThenTheResponseTimeoutIsTyped(Flavour flavour) {
+		// no translator on HTTP/2 streams: the client guard types the body's failure
+		assertBodyStallIsAResponseTimeout(flavour, HttpProtocol.H2C, "h2c");
+	}
+
+	private static void assertBodyStallIsAResponseTimeout(Flavour flavour, HttpProtocol protocol, String property) {
+		try (TestUpstream upstream = TestUpstream.speaking(protocol)
 			.handler((request, response) -> response.sendString(Flux.concat(Mono.just("first part,"), Mono.never())))
 			.start()) {
 			ResilienceTesting.runner(upstream.baseUrl())
 				.withPropertyValues(ResilienceTesting.key("response-timeout=400ms"),
+						ResilienceTesting.key("protocol=" + property),
 						ResilienceTesting.key("pending-acquire-timeout=300ms"))
 				.run((context) -> assertTimeout(rootTimeout(readBody(flavour, context, "/stall")),
 						HttpPoolTimeoutException.Kind.RESPONSE, "400ms"));

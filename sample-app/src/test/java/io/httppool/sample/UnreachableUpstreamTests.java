@@ -37,7 +37,7 @@ class UnreachableUpstreamTests {
 			.bodyValue(Uploads.wav(TestAudio.bursts(2)))
 			.exchange());
 		assertThat(error.get("message").asString())
-			.isEqualTo("upstream 'transcription' is unavailable: the connection was refused");
+			.isEqualTo("upstream 'transcription' is unavailable: connection refused by the upstream");
 		assertThat(output.getAll()).contains("127.0.0.1:1");
 	}
 

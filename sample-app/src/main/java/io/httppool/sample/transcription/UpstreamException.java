@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.httppool.sample.Causes;
 import io.httppool.HttpPoolException;
+import io.httppool.HttpPoolTransportException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +61,10 @@ public class UpstreamException extends RuntimeException {
 	 * network exceptions carry: those go to the log only.
 	 */
 	private static String describe(Throwable failure, @Nullable HttpPoolException poolFailure) {
+		if (poolFailure instanceof HttpPoolTransportException transport) {
+			// its message quotes the network exception, addresses included
+			return transport.getFailure().description();
+		}
 		if (poolFailure != null) {
 			// the starter's own messages name the client and the setting to tune
 			return poolFailure.getMessage();
