@@ -48,15 +48,18 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	}
 
 	/**
-	 * Whether this client speaks HTTP/2 (negotiated or with prior knowledge). With
-	 * {@link HttpPoolProtocol#AUTO} that is the case for {@code https} base URLs only.
+	 * Whether this client's pool is built for HTTP/2 (negotiated or with prior
+	 * knowledge): its connections carry multiplexed streams. The one rule that the
+	 * transport, the pool state and the meters share. With {@link HttpPoolProtocol#AUTO}
+	 * that is the case for an {@code https} base URL, and for a client without a base URL
+	 * (its requests may go to {@code https} URLs, where HTTP/2 is negotiated).
 	 * @return whether the pool holds HTTP/2 connections
 	 */
 	public boolean isHttp2() {
 		return switch (this.protocol) {
 			case H2, H2C -> true;
 			case HTTP1 -> false;
-			case AUTO -> this.baseUrl != null && "https".equalsIgnoreCase(this.baseUrl.getScheme());
+			case AUTO -> this.baseUrl == null || "https".equalsIgnoreCase(this.baseUrl.getScheme());
 		};
 	}
 

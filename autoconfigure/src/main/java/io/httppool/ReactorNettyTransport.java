@@ -34,7 +34,7 @@ import org.springframework.boot.ssl.SslBundles;
  */
 final class ReactorNettyTransport {
 
-	private static final Log logger = LogFactory.getLog(HttpPoolClientFactory.class);
+	private static final Log logger = LogFactory.getLog(ReactorNettyTransport.class);
 
 	private static final String WIRETAP_HANDLER = "httpPool.wiretap";
 
@@ -60,7 +60,7 @@ final class ReactorNettyTransport {
 	 * server closes an idle HTTP/2 connection with GOAWAY, which is retried.
 	 */
 	@Nullable KeepAliveGuard keepAliveGuard(HttpPoolClientSettings settings) {
-		return mayUseHttp2(settings) ? null : new KeepAliveGuard(settings);
+		return settings.isHttp2() ? null : new KeepAliveGuard(settings);
 	}
 
 	ConnectionProvider connectionProvider(HttpPoolClientSettings settings, PoolStateTracker tracker,
@@ -84,7 +84,7 @@ final class ReactorNettyTransport {
 		else {
 			builder.fifo();
 		}
-		if (mayUseHttp2(settings)) {
+		if (settings.isHttp2()) {
 			HttpPoolClientSettings.Http2 http2 = settings.http2();
 			builder.allocationStrategy(Http2AllocationStrategy.builder()
 				.maxConnections(pool.maxConnections())
@@ -105,7 +105,7 @@ final class ReactorNettyTransport {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, keepAlive, mayUseHttp2(settings)))
+			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, keepAlive, settings.isHttp2()))
 			.doOnRequest(onRequest(settings, tracker));
 		if (settings.wiretap()) {
 			String category = "reactor.netty.http.client.HttpClient." + settings.name();
@@ -136,7 +136,7 @@ final class ReactorNettyTransport {
 					typedTimeouts.readTimeoutHandler()));
 		}
 		Duration pingAckTimeout = settings.http2().pingAckTimeout();
-		if (pingAckTimeout != null && mayUseHttp2(settings)) {
+		if (pingAckTimeout != null && settings.isHttp2()) {
 			// with max-idle-time: an idle connection is probed, kept if the ack comes
 			client = client.http2Settings((http2) -> http2.pingAckTimeout(pingAckTimeout).pingAckDropThreshold(1));
 		}
@@ -195,14 +195,6 @@ final class ReactorNettyTransport {
 		}
 	}
 
-	/**
-	 * Whether the pool may hold HTTP/2 connections: an HTTP/2 client, or an {@code auto}
-	 * client without a base URL (whose requests may go to https URLs).
-	 */
-	private static boolean mayUseHttp2(HttpPoolClientSettings settings) {
-		return settings.isHttp2() || settings.baseUrl() == null;
-	}
-
 	private static boolean isHttps(HttpPoolClientSettings settings) {
 		return settings.baseUrl() != null && "https".equalsIgnoreCase(settings.baseUrl().getScheme());
 	}
@@ -212,7 +204,7 @@ final class ReactorNettyTransport {
 			case H2 -> new HttpProtocol[] { HttpProtocol.H2 };
 			case H2C -> new HttpProtocol[] { HttpProtocol.H2C };
 			case HTTP1 -> new HttpProtocol[] { HttpProtocol.HTTP11 };
-			case AUTO -> mayUseHttp2(settings) ? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
+			case AUTO -> settings.isHttp2() ? new HttpProtocol[] { HttpProtocol.H2, HttpProtocol.HTTP11 }
 					: new HttpProtocol[] { HttpProtocol.HTTP11 };
 		};
 	}

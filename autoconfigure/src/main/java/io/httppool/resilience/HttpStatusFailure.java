@@ -21,7 +21,7 @@ public class HttpStatusFailure extends RuntimeException {
 	 * @param method the request method
 	 * @param status the response status
 	 * @param retryAfterMillis the wait asked for by {@code Retry-After}, or
-	 * {@link RetryAfter#NONE}
+	 * {@code -1}
 	 */
 	public HttpStatusFailure(String method, int status, long retryAfterMillis) {
 		super(method + " answered " + status
@@ -41,7 +41,7 @@ public class HttpStatusFailure extends RuntimeException {
 
 	/**
 	 * Return the wait the response asked for with {@code Retry-After}.
-	 * @return the wait in milliseconds, or {@link RetryAfter#NONE}
+	 * @return the wait in milliseconds, or {@code -1}
 	 */
 	public long getRetryAfterMillis() {
 		return this.retryAfterMillis;

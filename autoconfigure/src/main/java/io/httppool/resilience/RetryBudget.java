@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * @author http-pool team
  * @since 0.1.0
  */
-public final class RetryBudget {
+final class RetryBudget {
 
 	/**
 	 * Buckets the window is split into.
@@ -58,7 +58,7 @@ public final class RetryBudget {
 	 * Create a budget over a 10 second window.
 	 * @param ratio retries allowed per first attempt, 0 for none
 	 */
-	public RetryBudget(double ratio) {
+	RetryBudget(double ratio) {
 		this(ratio, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
 	}
 
@@ -72,7 +72,7 @@ public final class RetryBudget {
 	/**
 	 * Record the first attempt of a call.
 	 */
-	public void recordFirstAttempt() {
+	void recordFirstAttempt() {
 		add(FIRST);
 	}
 
@@ -80,7 +80,7 @@ public final class RetryBudget {
 	 * Take one retry from the budget if the window allows it.
 	 * @return whether the retry may go ahead
 	 */
-	public boolean tryAcquireRetry() {
+	boolean tryAcquireRetry() {
 		long slot = slot();
 		long firsts = 0;
 		long retries = 0;

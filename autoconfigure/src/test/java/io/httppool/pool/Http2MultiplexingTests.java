@@ -3,9 +3,11 @@ package io.httppool.pool;
 import java.time.Duration;
 import java.util.List;
 
+import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 import io.httppool.test.HttpPoolTestContexts;
 import io.httppool.test.TestUpstream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Flux;
@@ -48,6 +50,39 @@ class Http2MultiplexingTests {
 					assertThat(upstream.connectionsAccepted()).isBetween(1, expectedMax);
 					assertThat(context.getBean(HttpPoolClients.class).get("stt").state().connectionsOpened())
 						.isEqualTo(upstream.connectionsAccepted());
+				});
+		}
+	}
+
+	@Test
+	void anAutoClientWithoutBaseUrlIsAnHttp2PoolForTheTransportThePoolStateAndTheServer() {
+		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.H2, HttpProtocol.HTTP11)
+			.tls()
+			.delay(Duration.ofMillis(300))
+			.start()) {
+			HttpPoolTestContexts.core()
+				.withPropertyValues(TestUpstream.trustBundleProperties("upstream"))
+				.withPropertyValues("http.pool.clients.any.ssl.bundle=upstream",
+						"http.pool.clients.any.http2.max-concurrent-streams=50")
+				.run((context) -> {
+					HttpPoolClient client = context.getBean(HttpPoolClients.class).get("any");
+					List<String> bodies = Flux.range(0, 20)
+						.flatMap((i) -> client.webClient()
+							.get()
+							.uri(upstream.baseUrl() + "/items/{i}", i)
+							.retrieve()
+							.bodyToMono(String.class), 20)
+						.collectList()
+						.block(Duration.ofSeconds(30));
+					assertThat(bodies).hasSize(20).containsOnly("ok");
+					assertThat(upstream.requestsByProtocol()).containsExactly(java.util.Map.entry("HTTP/2.0", 20));
+					assertThat(upstream.connectionsAccepted()).isEqualTo(1);
+					// one rule: the settings, the pool state (and so the meters) agree
+					// with
+					// the transport
+					assertThat(client.settings().isHttp2()).isTrue();
+					assertThat(client.state().http2()).isTrue();
+					assertThat(client.state().capacity()).isEqualTo(50L * client.settings().pool().maxConnections());
 				});
 		}
 	}
