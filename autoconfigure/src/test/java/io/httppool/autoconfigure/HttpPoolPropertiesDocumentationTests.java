@@ -13,19 +13,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every {@code http.pool.*} property has IDE help in the generated metadata and a row in
- * the README's property table.
+ * the property tables of {@code docs/properties.md}, the one page that documents them
+ * (the README links to it).
  */
 class HttpPoolPropertiesDocumentationTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void everyPropertyHasADescriptionAndAppearsInTheReadme() throws Exception {
+	void everyPropertyHasADescriptionAndAppearsInThePropertiesPage() throws Exception {
 		Map<String, Object> metadata;
 		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			metadata = JsonMapper.builder().build().readValue(in, Map.class);
 		}
 		List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
-		String readme = Files.readString(Path.of("..", "README.md"));
+		String page = Files.readString(Path.of("..", "docs", "properties.md"));
 		// ours: http.pool.* and the health switch; Spring Boot adds the endpoint's cache
 		// key
 		properties = properties.stream()
@@ -41,7 +42,7 @@ class HttpPoolPropertiesDocumentationTests {
 			}
 			String key = name.startsWith("http.pool.defaults.") ? name.substring("http.pool.defaults.".length()) : name;
 			if (!name.equals("http.pool.clients")) {
-				assertThat(readme).as("README row for %s", name).contains("`" + key);
+				assertThat(page).as("docs/properties.md row for %s", name).contains("`" + key);
 			}
 		});
 	}
