@@ -27,7 +27,8 @@
 #                             command-line properties unless the jar's application
 #                             properties/YAML already name it; always; never
 #   HTTP_POOL_CHECK_APP_ARGS  extra arguments for the app (split on spaces)
-#   JAVA_OPTS                 JVM options for the app (default -Xmx256m)
+#   JAVA_OPTS                 JVM options for the app (default -Xmx1g: the sample's speech
+#                             recognizers need about 500 MB)
 #   PROMETHEUS, PROMTOOL, JAVA  binaries (default /usr/bin/prometheus, promtool, java)
 set -euo pipefail
 
@@ -44,7 +45,7 @@ add_client="${HTTP_POOL_CHECK_ADD_CLIENT:-auto}"
 prometheus="${PROMETHEUS:-/usr/bin/prometheus}"
 promtool="${PROMTOOL:-promtool}"
 java="${JAVA:-java}"
-java_opts="${JAVA_OPTS:--Xmx256m}"
+java_opts="${JAVA_OPTS:--Xmx1g}"
 
 work=""
 app_pid=""

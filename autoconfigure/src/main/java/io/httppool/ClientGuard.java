@@ -138,13 +138,10 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 	}
 
 	static @Nullable Throwable poolCause(Throwable ex) {
-		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+		for (Throwable candidate : Causes.of(ex)) {
 			String name = candidate.getClass().getSimpleName();
 			if (PENDING_LIMIT.equals(name) || ACQUIRE_TIMEOUT.equals(name)) {
 				return candidate;
-			}
-			if (candidate.getCause() == candidate) {
-				break;
 			}
 		}
 		return null;

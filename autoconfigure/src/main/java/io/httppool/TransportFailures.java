@@ -22,8 +22,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class TransportFailures {
 
-	private static final int MAX_DEPTH = 16;
-
 	private TransportFailures() {
 	}
 
@@ -35,9 +33,7 @@ final class TransportFailures {
 	 */
 	static @Nullable Found find(Throwable failure) {
 		Found found = null;
-		int depth = 0;
-		for (Throwable candidate = failure; candidate != null && depth < MAX_DEPTH; candidate = next(candidate)) {
-			depth++;
+		for (Throwable candidate : Causes.of(failure)) {
 			if (candidate instanceof HttpPoolException || isTimeout(candidate)) {
 				return null;
 			}
@@ -57,14 +53,7 @@ final class TransportFailures {
 	 * @return the first {@link HttpPoolException} of the chain, or {@code null}
 	 */
 	static @Nullable HttpPoolException own(Throwable failure) {
-		int depth = 0;
-		for (Throwable candidate = failure; candidate != null && depth < MAX_DEPTH; candidate = next(candidate)) {
-			depth++;
-			if (candidate instanceof HttpPoolException own) {
-				return own;
-			}
-		}
-		return null;
+		return Causes.find(failure, HttpPoolException.class);
 	}
 
 	private static HttpPoolTransportException.@Nullable Failure kind(Throwable candidate) {
@@ -106,11 +95,6 @@ final class TransportFailures {
 		return candidate instanceof ConnectTimeoutException || candidate instanceof SocketTimeoutException
 				|| candidate instanceof io.netty.handler.timeout.TimeoutException
 				|| candidate instanceof java.util.concurrent.TimeoutException;
-	}
-
-	private static @Nullable Throwable next(Throwable candidate) {
-		Throwable cause = candidate.getCause();
-		return (cause != candidate) ? cause : null;
 	}
 
 	/**

@@ -110,8 +110,7 @@ final class TypedTimeouts {
 	 * @return the typed timeout, or {@code null}
 	 */
 	@Nullable HttpPoolTimeoutException find(Throwable failure) {
-		int depth = 0;
-		for (Throwable candidate = failure; candidate != null && depth < 16; candidate = candidate.getCause()) {
+		for (Throwable candidate : Causes.of(failure)) {
 			if (candidate instanceof HttpPoolTimeoutException timeout) {
 				return timeout;
 			}
@@ -124,25 +123,16 @@ final class TypedTimeouts {
 			if (candidate instanceof WriteTimeoutException) {
 				return timeout(HttpPoolTimeoutException.Kind.WRITE, this.timeouts.writeTimeout(), candidate);
 			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-			depth++;
 		}
 		return null;
 	}
 
 	static boolean isTimeout(Throwable failure) {
-		int depth = 0;
-		for (Throwable candidate = failure; candidate != null && depth < 16; candidate = candidate.getCause()) {
+		for (Throwable candidate : Causes.of(failure)) {
 			if (candidate instanceof HttpPoolTimeoutException || candidate instanceof ConnectTimeoutException
 					|| candidate instanceof io.netty.handler.timeout.TimeoutException) {
 				return true;
 			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-			depth++;
 		}
 		return false;
 	}

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import io.httppool.Causes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -196,14 +197,7 @@ public final class HttpPoolRequestMetrics {
 	}
 
 	private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-		Throwable candidate = error;
-		for (int depth = 0; candidate != null && depth < 16; depth++) {
-			if (type.isInstance(candidate)) {
-				return true;
-			}
-			candidate = candidate.getCause();
-		}
-		return false;
+		return Causes.find(error, type) != null;
 	}
 
 	/**

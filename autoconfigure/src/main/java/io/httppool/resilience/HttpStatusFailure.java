@@ -20,8 +20,7 @@ public class HttpStatusFailure extends RuntimeException {
 	 * Create a failure.
 	 * @param method the request method
 	 * @param status the response status
-	 * @param retryAfterMillis the wait asked for by {@code Retry-After}, or
-	 * {@code -1}
+	 * @param retryAfterMillis the wait asked for by {@code Retry-After}, or {@code -1}
 	 */
 	public HttpStatusFailure(String method, int status, long retryAfterMillis) {
 		super(method + " answered " + status

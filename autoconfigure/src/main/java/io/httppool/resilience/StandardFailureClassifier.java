@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.httppool.Causes;
 import io.httppool.HttpPoolConnectionLostException;
 import io.httppool.HttpPoolException;
 import io.httppool.HttpPoolExhaustedException;
@@ -18,7 +19,6 @@ import io.httppool.HttpPoolTransportException;
 import io.netty.channel.ChannelException;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Walks the cause chain: a cause that proves the request was never sent wins over a
@@ -28,17 +28,13 @@ final class StandardFailureClassifier implements FailureClassifier {
 
 	static final StandardFailureClassifier INSTANCE = new StandardFailureClassifier();
 
-	private static final int MAX_DEPTH = 16;
-
 	private StandardFailureClassifier() {
 	}
 
 	@Override
 	public FailureKind classify(Throwable failure) {
 		boolean transport = false;
-		int depth = 0;
-		for (Throwable candidate = failure; candidate != null && depth < MAX_DEPTH; candidate = next(candidate)) {
-			depth++;
+		for (Throwable candidate : Causes.of(failure)) {
 			if (candidate instanceof HttpPoolExhaustedException) {
 				return FailureKind.POOL;
 			}
@@ -85,11 +81,6 @@ final class StandardFailureClassifier implements FailureClassifier {
 					|| candidate instanceof Http2Exception || isAborted(candidate);
 		}
 		return transport ? FailureKind.TRANSPORT : FailureKind.OTHER;
-	}
-
-	private static @Nullable Throwable next(Throwable candidate) {
-		Throwable cause = candidate.getCause();
-		return (cause != candidate) ? cause : null;
 	}
 
 	// Reactor Netty gave up on the connection (HTTP/1.1) or the stream (HTTP/2) that the

@@ -39,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>
  * Eight callers (six POST, two GET), each with its own pool, run 12 requests in the
- * suite; set {@code -Dhttppool.keepalive-race.seconds=40} for the long run the README
- * quotes, and {@code -Dhttppool.keepalive-race.untaught=true} to start at the boundary at
- * once.
+ * suite; set {@code -Dhttppool.keepalive-race.seconds=40} for the long run
+ * docs/reliability.md quotes, and {@code -Dhttppool.keepalive-race.untaught=true} to
+ * start at the boundary at once.
  */
 class KeepAliveRaceTests {
 

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client.
  *
  * <p>
- * {@code -Dhttp.pool.soak.requests=200000} runs the long variant (the README's
+ * {@code -Dhttp.pool.soak.requests=200000} runs the long variant (docs/reliability.md's
  * reliability table); the suite runs 20,000 per protocol.
  */
 class SoakTests {

@@ -19,7 +19,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The application starts with the README's dependency and YAML only, and both clients
+ * The application starts with the README's dependency only and a YAML shaped like the
+ * README's (two clients over defaults), and both clients
  * reach a local server (port chosen by the OS) that answers with what it saw.
  */
 @SpringBootTest
