@@ -15,7 +15,8 @@ class UpstreamSettingsTests {
 	@Test
 	void noRecognizerAtAllStopsTheApplication() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SpringApplicationBuilder(SampleApplication.class)
+			// main: in AOT mode the generated initializer is looked up by the main class
+			.isThrownBy(() -> new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
 				.run("--server.port=0", "--sample.upstream.engine=sphinx", "--sample.upstream.recognizers=0")
 				.close())
 			.withMessage("sample.upstream.recognizers must be at least 1 but was 0");
