@@ -73,31 +73,6 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 		return HttpPoolSanitizer.sanitizeHeaders(this.defaultHeaders);
 	}
 
-	/**
-	 * Whether the value of the given header is a secret that must never be logged or
-	 * shown.
-	 * @param headerName the header name, in any case
-	 * @return whether the header is sensitive
-	 * @deprecated since 0.2.0 in favor of {@link HttpPoolSanitizer#isSensitive(String)}
-	 */
-	@Deprecated(since = "0.2.0", forRemoval = true)
-	public static boolean isSensitiveHeader(String headerName) {
-		return HttpPoolSanitizer.isSensitive(headerName);
-	}
-
-	/**
-	 * Mask the secrets of a URL, for logs and messages.
-	 * @param url the URL as configured, possibly invalid
-	 * @return the URL without its secrets
-	 * @deprecated since 0.2.0 in favor of {@link HttpPoolSanitizer#sanitize(String)},
-	 * which also masks sensitive query parameters
-	 */
-	@Deprecated(since = "0.2.0", forRemoval = true)
-	public static String maskUserInfo(String url) {
-		String sanitized = HttpPoolSanitizer.sanitize(url);
-		return (sanitized != null) ? sanitized : url;
-	}
-
 	@Override
 	public String toString() {
 		return "HttpPoolClientSettings[name=" + this.name + ", baseUrl="
