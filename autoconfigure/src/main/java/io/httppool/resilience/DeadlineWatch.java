@@ -4,86 +4,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.Disposable;
-import reactor.core.scheduler.Schedulers;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * Interrupts the calling thread when a call's deadline passes while it is blocked in an
- * attempt or a backoff ("armed"). The state machine makes sure an interrupt is delivered
- * only while armed and is always cleared before the thread moves on.
+ * Interrupts the calling thread of a blocking call when its deadline passes, so that a
+ * {@code RestClient} attempt (Reactor's blocking wait, which then cancels the exchange)
+ * or a backoff (Resilience4j's sleep) ends at the deadline. Armed for the whole call on
+ * the application's {@link DeadlineTimer}; the state machine makes sure the interrupt is
+ * always cleared before the call returns or throws.
+ *
+ * <p>
+ * Why an interrupt: Spring's {@code ReactorClientHttpRequest} blocks on the exchange
+ * without a timeout and takes no per-request one, so nothing else can end an attempt in
+ * flight at the call's deadline.
  */
 final class DeadlineWatch implements Runnable {
 
-	private static final int DISARMED = 0;
+	private static final int ARMED = 0;
 
-	private static final int ARMED = 1;
+	private static final int INTERRUPTING = 1;
 
-	private static final int INTERRUPTING = 2;
+	private static final int FIRED = 2;
 
-	private static final int FIRED = 3;
+	private static final int STOPPED = 3;
 
 	private final Thread thread = Thread.currentThread();
 
-	private final AtomicInteger state = new AtomicInteger(DISARMED);
-
-	private volatile boolean interrupted;
+	private final AtomicInteger state = new AtomicInteger(ARMED);
 
 	private final Disposable timer;
 
-	private DeadlineWatch(long timeoutNanos) {
-		this.timer = Schedulers.parallel().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
-	}
-
-	static DeadlineWatch start(long timeoutNanos) {
-		return new DeadlineWatch(timeoutNanos);
+	DeadlineWatch(Scheduler timer, long timeoutNanos) {
+		this.timer = timer.schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
 	public void run() {
-		while (true) {
-			int current = this.state.get();
-			if (current == ARMED) {
-				if (this.state.compareAndSet(ARMED, INTERRUPTING)) {
-					this.interrupted = true;
-					this.thread.interrupt();
-					this.state.set(FIRED);
-					return;
-				}
-			}
-			else if (current == DISARMED) {
-				if (this.state.compareAndSet(DISARMED, FIRED)) {
-					return;
-				}
-			}
-			else {
-				return;
-			}
+		if (this.state.compareAndSet(ARMED, INTERRUPTING)) {
+			this.thread.interrupt();
+			this.state.set(FIRED);
 		}
-	}
-
-	/**
-	 * Arm before blocking.
-	 * @return {@code false} if the deadline has already passed
-	 */
-	boolean arm() {
-		return this.state.compareAndSet(DISARMED, ARMED);
-	}
-
-	/**
-	 * Disarm after blocking, clearing the interrupt the watch may have delivered.
-	 * @return whether the deadline passed while armed
-	 */
-	boolean disarm() {
-		if (this.state.compareAndSet(ARMED, DISARMED)) {
-			return false;
-		}
-		while (this.state.get() == INTERRUPTING) {
-			Thread.onSpinWait();
-		}
-		if (this.interrupted) {
-			this.interrupted = false;
-			Thread.interrupted();
-		}
-		return this.state.get() == FIRED;
 	}
 
 	/**
@@ -91,12 +51,22 @@ final class DeadlineWatch implements Runnable {
 	 * @return whether the watch fired
 	 */
 	boolean fired() {
-		return this.state.get() == FIRED;
+		int state = this.state.get();
+		return state == INTERRUPTING || state == FIRED;
 	}
 
+	/**
+	 * Stop watching, clearing the interrupt the watch may have delivered.
+	 */
 	void stop() {
-		this.timer.dispose();
-		disarm();
+		if (this.state.compareAndSet(ARMED, STOPPED)) {
+			this.timer.dispose();
+			return;
+		}
+		while (this.state.get() == INTERRUPTING) {
+			Thread.onSpinWait();
+		}
+		Thread.interrupted();
 	}
 
 }

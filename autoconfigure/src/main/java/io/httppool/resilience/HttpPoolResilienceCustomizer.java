@@ -8,6 +8,8 @@ import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolProtocol;
 import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.client.RestClient;
@@ -24,11 +26,15 @@ import org.springframework.web.reactive.function.client.WebClient;
  * @author http-pool team
  * @since 0.1.0
  */
-public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
+public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer, AutoCloseable {
 
 	private final Function<HttpPoolClientSettings, @Nullable ResiliencePolicy> policyFactory;
 
 	private final Map<String, Installed> installed = new ConcurrentHashMap<>();
+
+	// the deadlines of every client of this customizer: one timer thread, started with
+	// the first deadline
+	private final DeadlineTimer timer = new DeadlineTimer();
 
 	/**
 	 * Create a customizer.
@@ -82,16 +88,24 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
 		}
 	}
 
+	/**
+	 * Stop the timer of the clients' deadlines. Call it after the clients were shut down.
+	 */
+	@Override
+	public void close() {
+		this.timer.dispose();
+	}
+
 	private Installed installed(HttpPoolClientSettings settings) {
 		return this.installed.computeIfAbsent(settings.name(), (name) -> {
 			ResiliencePolicy policy = this.policyFactory.apply(settings);
-			return (policy != null && policy.isActive()) ? new Installed(policy) : Installed.NONE;
+			return (policy != null && policy.isActive()) ? new Installed(policy, this.timer) : Installed.NONE;
 		});
 	}
 
 	private static final class Installed {
 
-		static final Installed NONE = new Installed(null);
+		static final Installed NONE = new Installed(null, Schedulers.immediate());
 
 		final @Nullable ResiliencePolicy policy;
 
@@ -99,10 +113,10 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
 
 		final @Nullable ResilientRequestInterceptor interceptor;
 
-		Installed(@Nullable ResiliencePolicy policy) {
+		Installed(@Nullable ResiliencePolicy policy, Scheduler timer) {
 			this.policy = policy;
-			this.filter = (policy != null) ? new ResilientExchangeFilter(policy) : null;
-			this.interceptor = (policy != null) ? new ResilientRequestInterceptor(policy) : null;
+			this.filter = (policy != null) ? new ResilientExchangeFilter(policy, timer) : null;
+			this.interceptor = (policy != null) ? new ResilientRequestInterceptor(policy, timer) : null;
 		}
 
 	}

@@ -2,13 +2,20 @@ package io.httppool.resilience;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.functions.Either;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.httppool.HttpPoolBulkheadFullException;
 import io.httppool.HttpPoolCircuitOpenException;
 import io.httppool.HttpPoolClientSettings;
@@ -17,12 +24,31 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.web.reactive.function.client.ClientResponse;
 
 /**
  * Everything one client needs to make a call resilient, built once at startup and shared
  * by its {@code WebClient}, its {@code RestClient} and its HTTP service groups: the
- * Resilience4j instances named after the client, the retry budget, the backoff and the
- * rules that decide whether a failed attempt is retried.
+ * Resilience4j instances named after the client (whose operators and decorators run the
+ * retry, the breaker and the bulkhead) and the HTTP rules they are given as predicates
+ * and interval functions: which failures and statuses are retried (the idempotency rule)
+ * and counted by the breaker, {@code Retry-After}, the deadline and the retry budget.
+ *
+ * <p>
+ * What Resilience4j cannot express, and is therefore done here:
+ * <ul>
+ * <li>re-sending an attempt that a connection rotation (GOAWAY) caught before it was sent
+ * without using up an attempt: a Resilience4j retry counts every retry towards
+ * {@code max-attempts};</li>
+ * <li>reopening a half-open breaker at the first failed probe: Resilience4j waits until
+ * all {@code permitted-number-of-calls-in-half-open-state} probes ended and compares
+ * their failure rate with the threshold;</li>
+ * <li>the per-call rules (idempotency of the request, the deadline, whether a failure was
+ * re-sent): Resilience4j's predicates see only the exception or the result, so a failed
+ * attempt travels to the retry as an {@link AttemptFailure} and a retryable response as a
+ * {@link RetryableResult} carrying their call.</li>
+ * </ul>
  *
  * @author http-pool team
  * @since 0.1.0
@@ -36,63 +62,78 @@ public final class ResiliencePolicy {
 
 	private static final int STATUS_LIMIT = 600;
 
-	private final String clientName;
-
-	private final @Nullable CircuitBreaker breaker;
-
-	private final @Nullable Retry retry;
-
-	private final @Nullable Bulkhead bulkhead;
-
-	private final @Nullable RetryBudget budget;
+	final String clientName;
 
 	private final FailureClassifier classifier;
 
 	private final boolean[] retryStatuses = new boolean[STATUS_LIMIT];
 
-	private final int maxAttempts;
-
 	private final long maxBackoffMillis;
-
-	private final IntervalBiFunction<Object> backoff;
-
-	private final Predicate<Throwable> retryPredicate;
 
 	private final @Nullable Duration timeout;
 
-	private final long timeoutNanos;
+	final long timeoutNanos;
 
-	/**
-	 * Create a policy.
-	 * @param settings the client's settings
-	 * @param breaker the client's circuit breaker, or {@code null} when disabled
-	 * @param retry the client's retry, whose config holds the maximum attempts, or
-	 * {@code null} when retries are disabled
-	 * @param bulkhead the client's bulkhead, or {@code null} for none
-	 * @param backoff the wait before each retry in milliseconds; {@code Retry-After} wins
-	 * over it and {@code retry.max-backoff} caps both
-	 * @param retryPredicate failures that may be retried on top of the idempotency rule
-	 * @param classifier decides what a failure proves about the request
-	 */
-	public ResiliencePolicy(HttpPoolClientSettings settings, @Nullable CircuitBreaker breaker, @Nullable Retry retry,
-			@Nullable Bulkhead bulkhead, IntervalBiFunction<Object> backoff, Predicate<Throwable> retryPredicate,
-			FailureClassifier classifier) {
+	// the configured backoff and exception predicate of the client's retry, applied by
+	// the rules below
+	private IntervalBiFunction<Object> backoff = IntervalBiFunction.ofIntervalFunction((attempt) -> 0L);
+
+	private Predicate<Throwable> retryExceptions = (failure) -> true;
+
+	final @Nullable CircuitBreaker breaker;
+
+	final @Nullable Retry retry;
+
+	final @Nullable Bulkhead bulkhead;
+
+	private final @Nullable RetryBudget budget;
+
+	private final int maxAttempts;
+
+	// Resilience4j's Reactor operators, built once: each apply() is per call
+	final @Nullable CircuitBreakerOperator<ClientResponse> breakerOperator;
+
+	final @Nullable RetryOperator<ClientResponse> retryOperator;
+
+	final @Nullable BulkheadOperator<ClientResponse> bulkheadOperator;
+
+	// a bulkhead that waits for a permission blocks the thread that subscribes
+	final boolean bulkheadWaits;
+
+	final Function<Throwable, Throwable> bulkheadFull = this::bulkheadFull;
+
+	private ResiliencePolicy(HttpPoolClientSettings settings, FailureClassifier classifier,
+			Resilience4jInstances instances) {
 		HttpPoolClientSettings.Retry retrySettings = settings.retry();
 		this.clientName = settings.name();
-		this.breaker = breaker;
-		this.retry = retry;
-		this.bulkhead = bulkhead;
-		this.maxAttempts = (retry != null) ? retry.getRetryConfig().getMaxAttempts() : 1;
-		this.budget = (retry != null) ? new RetryBudget(retrySettings.budget()) : null;
 		this.classifier = classifier;
 		for (int status : retrySettings.onStatuses()) {
 			this.retryStatuses[status] = true;
 		}
 		this.maxBackoffMillis = retrySettings.maxBackoff().toMillis();
-		this.backoff = backoff;
-		this.retryPredicate = retryPredicate;
 		this.timeout = settings.timeout();
 		this.timeoutNanos = (this.timeout != null) ? this.timeout.toNanos() : 0;
+		this.breaker = instances.circuitBreaker(this::withBreakerRules);
+		this.retry = instances.retry(this::withRetryRules);
+		this.bulkhead = instances.bulkhead();
+		this.budget = (this.retry != null) ? new RetryBudget(retrySettings.budget()) : null;
+		this.maxAttempts = (this.retry != null) ? this.retry.getRetryConfig().getMaxAttempts() : 1;
+		this.breakerOperator = (this.breaker != null) ? CircuitBreakerOperator.of(this.breaker) : null;
+		this.retryOperator = (this.retry != null) ? RetryOperator.of(this.retry) : null;
+		this.bulkheadOperator = (this.bulkhead != null) ? BulkheadOperator.of(this.bulkhead) : null;
+		this.bulkheadWaits = this.bulkhead != null && !this.bulkhead.getBulkheadConfig().getMaxWaitDuration().isZero();
+	}
+
+	/**
+	 * Build the policy of a client.
+	 * @param settings the client's settings
+	 * @param classifier decides what a failure proves about the request
+	 * @param instances the client's Resilience4j instances, given the policy's rules
+	 * @return the policy
+	 */
+	public static ResiliencePolicy create(HttpPoolClientSettings settings, FailureClassifier classifier,
+			Resilience4jInstances instances) {
+		return new ResiliencePolicy(settings, classifier, instances);
 	}
 
 	/**
@@ -112,7 +153,7 @@ public final class ResiliencePolicy {
 	}
 
 	/**
-	 * Return the retry that keeps the books of this client's retries.
+	 * Return the retry.
 	 * @return the retry, or {@code null} when disabled
 	 */
 	public @Nullable Retry retry() {
@@ -145,18 +186,12 @@ public final class ResiliencePolicy {
 	}
 
 	/**
-	 * Return the config a client's {@code Retry} instance must have: the filter decides
-	 * every retry and reports it to the instance, which keeps the books (metrics, events)
-	 * and takes the filter's delay as is.
-	 * @param maxAttempts maximum attempts, the first one included
-	 * @return the config
+	 * Take one extra request from the client's retry budget, for callers that send a
+	 * request on top of a call's first attempt (a hedge, for example).
+	 * @return whether the budget allows it; {@code false} when retries are disabled
 	 */
-	public static io.github.resilience4j.retry.RetryConfig bookkeepingConfig(int maxAttempts) {
-		return RetrySignal.bookkeepingConfig(maxAttempts);
-	}
-
-	long timeoutNanos() {
-		return this.timeoutNanos;
+	public boolean tryAcquireRetryPermit() {
+		return this.budget != null && this.budget.tryAcquireRetry();
 	}
 
 	/**
@@ -173,185 +208,146 @@ public final class ResiliencePolicy {
 				|| HttpMethod.TRACE.equals(method) || headers.containsHeader(IDEMPOTENCY_KEY);
 	}
 
+	@Override
+	public String toString() {
+		return "ResiliencePolicy[" + this.clientName + "]";
+	}
+
+	// ---- the rules given to Resilience4j
+
+	/**
+	 * The breaker counts what proves the upstream failing (connect and transport
+	 * failures, a deadline that cut an attempt short, 5xx answers) and ignores the rest
+	 * (the permission is given back): pool exhaustion, requests a GOAWAY left
+	 * unprocessed, the other streams of a lost connection, non-transport errors. The
+	 * configured record, ignore and result predicates still apply on top.
+	 */
+	private CircuitBreakerConfig withBreakerRules(CircuitBreakerConfig configured) {
+		Predicate<Throwable> record = configured.getRecordExceptionPredicate();
+		Predicate<Throwable> ignore = configured.getIgnoreExceptionPredicate();
+		Predicate<Object> recordResult = configured.getRecordResultPredicate();
+		return CircuitBreakerConfig.from(configured)
+			// the configured classes are part of the predicates above
+			.recordExceptions()
+			.ignoreExceptions()
+			.ignoreException((failure) -> ignore.test(failure) || !countsAgainstUpstream(failure))
+			.recordException(record)
+			.recordResult((result) -> statusOf(result) >= 500 || recordResult.test(result))
+			.build();
+	}
+
+	/**
+	 * The retry decides with the rules of this policy ({@link #planRetry}), after the
+	 * configured exception predicate (applied to the attempt's own failure); its interval
+	 * function returns the wait the rules planned: the configured backoff or
+	 * {@code Retry-After}, capped by {@code retry.max-backoff}. Retries stop with the
+	 * last outcome: the last response, or the last failure as is.
+	 */
+	private RetryConfig withRetryRules(RetryConfig configured) {
+		this.backoff = configured.getIntervalBiFunction();
+		this.retryExceptions = configured.getExceptionPredicate();
+		return RetryConfig.custom()
+			.maxAttempts(configured.getMaxAttempts())
+			.writableStackTraceEnabled(configured.isWritableStackTraceEnabled())
+			.retryOnException(ResiliencePolicy::isRetriedFailure)
+			.retryOnResult(ResiliencePolicy::isRetriedResult)
+			.intervalBiFunction(ResiliencePolicy::plannedDelay)
+			.failAfterMaxAttempts(false)
+			.build();
+	}
+
+	private static boolean isRetriedFailure(Throwable failure) {
+		return failure instanceof AttemptFailure attempt && attempt.call.policy.planRetry(attempt);
+	}
+
+	private static boolean isRetriedResult(Object result) {
+		return result instanceof RetryableResult retryable && retryable.call().policy.planRetry(retryable);
+	}
+
+	private static Long plannedDelay(Integer attempt, Either<Throwable, Object> outcome) {
+		CallState call = null;
+		if (outcome.isLeft() && outcome.getLeft() instanceof AttemptFailure failure) {
+			call = failure.call;
+		}
+		else if (outcome.isRight() && outcome.get() instanceof RetryableResult retryable) {
+			call = retryable.call();
+		}
+		return (call != null) ? call.plannedDelayMillis : 0L;
+	}
+
+	private static int statusOf(Object result) {
+		if (result instanceof ClientResponse response) {
+			return response.statusCode().value();
+		}
+		if (result instanceof ClientHttpResponse response) {
+			try {
+				return response.getStatusCode().value();
+			}
+			catch (java.io.IOException ex) {
+				return 0;
+			}
+		}
+		return 0;
+	}
+
+	private boolean countsAgainstUpstream(Throwable failure) {
+		if (failure instanceof HttpPoolDeadlineExceededException) {
+			return true;
+		}
+		FailureKind kind = this.classifier.classify(failure);
+		return kind == FailureKind.CONNECT || kind == FailureKind.TRANSPORT;
+	}
+
+	// ---- per attempt
+
+	void recordFirstAttempt() {
+		if (this.budget != null) {
+			this.budget.recordFirstAttempt();
+		}
+	}
+
 	boolean isRetryStatus(int status) {
 		return status >= 0 && status < STATUS_LIMIT && this.retryStatuses[status];
 	}
 
-	// ---- per call
-
-	Retry.@Nullable AsyncContext<Object> newRetryContext() {
-		return (this.retry != null) ? this.retry.asyncContext() : null;
-	}
-
-	boolean tryAcquireBulkhead() {
-		return this.bulkhead == null || this.bulkhead.tryAcquirePermission();
-	}
-
-	void releaseBulkhead() {
-		if (this.bulkhead != null) {
-			this.bulkhead.onComplete();
-		}
-	}
-
-	HttpPoolBulkheadFullException bulkheadFull() {
-		Bulkhead bulkhead = this.bulkhead;
-		int limit = (bulkhead != null) ? bulkhead.getBulkheadConfig().getMaxConcurrentCalls() : 0;
-		return new HttpPoolBulkheadFullException(this.clientName, limit);
-	}
-
-	/**
-	 * Ask the breaker for an attempt; on refusal, close the retry books of the call.
-	 */
-	boolean tryAcquireAttempt(CallState call) {
-		if (this.breaker == null || this.breaker.tryAcquirePermission()) {
-			if (call.attempts == 0 && this.budget != null) {
-				this.budget.recordFirstAttempt();
-			}
-			call.attempts++;
-			call.attemptStartNanos = System.nanoTime();
-			return true;
-		}
-		return false;
-	}
-
-	HttpPoolCircuitOpenException circuitOpen(CallState call) {
-		HttpPoolCircuitOpenException exception = new HttpPoolCircuitOpenException(this.clientName, call.attempts,
-				call.lastFailure);
-		stopRetries(call, exception);
-		return exception;
-	}
-
-	HttpPoolDeadlineExceededException deadlineExceeded(CallState call) {
-		Duration timeout = (this.timeout != null) ? this.timeout : Duration.ZERO;
-		HttpPoolDeadlineExceededException exception = new HttpPoolDeadlineExceededException(this.clientName, timeout,
-				call.attempts, call.lastFailure);
-		stopRetries(call, exception);
-		return exception;
-	}
-
-	boolean deadlinePassed(CallState call) {
-		return this.timeoutNanos > 0 && System.nanoTime() - call.startNanos >= this.timeoutNanos;
-	}
-
-	/**
-	 * Record an attempt that ended with a response whose status is not retried; close the
-	 * retry books.
-	 */
-	void onResponse(CallState call, int status, HttpMethod method) {
-		if (status >= 500) {
-			HttpStatusFailure failure = new HttpStatusFailure(method.name(), status, RetryAfter.NONE);
-			recordBreakerFailure(call, failure);
-			stopRetries(call, failure);
-			return;
-		}
-		CircuitBreaker breaker = this.breaker;
-		if (breaker != null) {
-			breaker.onSuccess(System.nanoTime() - call.attemptStartNanos, TimeUnit.NANOSECONDS);
-		}
-		Retry.AsyncContext<Object> context = call.retryContext;
-		if (context != null) {
-			context.onComplete();
-		}
-	}
-
-	/**
-	 * Record an attempt that ended with a status from {@code retry.on-statuses}.
-	 * @return the wait before the next attempt in milliseconds, or -1 to hand the
-	 * response to the caller
-	 */
-	long onRetryStatus(CallState call, HttpStatusFailure failure, HttpMethod method, HttpHeaders headers) {
-		if (failure.getStatus() >= 500) {
-			recordBreakerFailure(call, failure);
-		}
-		else if (this.breaker != null) {
-			this.breaker.onSuccess(System.nanoTime() - call.attemptStartNanos, TimeUnit.NANOSECONDS);
-		}
+	HttpStatusFailure statusFailure(CallState call, int status, HttpHeaders responseHeaders) {
+		long retryAfter = (status == 429 || status == 503)
+				? RetryAfter.parseMillis(responseHeaders.getFirst(HttpHeaders.RETRY_AFTER), System.currentTimeMillis())
+				: RetryAfter.NONE;
+		HttpStatusFailure failure = new HttpStatusFailure(call.method.name(), status, retryAfter);
 		call.lastFailure = failure;
-		return planRetry(call, failure, isIdempotent(method, headers));
+		return failure;
 	}
 
 	/**
-	 * Record an attempt that failed.
-	 * @return the wait before the next attempt in milliseconds, or -1 to fail the call
+	 * Record a response the breaker has seen.
 	 */
-	long onError(CallState call, Throwable failure, HttpMethod method, HttpHeaders headers) {
+	void onResponse(int status) {
+		if (status >= 500) {
+			reopenIfProbe();
+		}
+	}
+
+	/**
+	 * Classify a failed attempt once the breaker has seen it.
+	 */
+	FailureKind onFailure(CallState call, Throwable failure) {
+		call.lastFailure = failure;
 		FailureKind kind = this.classifier.classify(failure);
 		if (kind == FailureKind.CONNECT || kind == FailureKind.TRANSPORT) {
-			recordBreakerFailure(call, failure);
+			reopenIfProbe();
 		}
-		else {
-			releaseBreaker();
-		}
-		call.lastFailure = failure;
-		if (kind == FailureKind.NOT_PROCESSED) {
-			long resend = planResend(call, failure);
-			if (resend >= 0) {
-				return resend;
-			}
-		}
-		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL || kind == FailureKind.NOT_PROCESSED
-				|| ((kind == FailureKind.TRANSPORT || kind == FailureKind.LOST_WITH_CONNECTION)
-						&& isIdempotent(method, headers));
-		return planRetry(call, failure, mayRetry, kind == FailureKind.NOT_PROCESSED);
+		return kind;
 	}
 
-	/**
-	 * A connection rotation (a GOAWAY, or one racing the stream's acquire) caught the
-	 * attempt before it was sent: send it again without using up an attempt or the
-	 * budget, which exist to spare the upstream, at most {@code maxAttempts} times per
-	 * call. The first time at once (the next attempt takes another connection), later
-	 * ones after the backoff: the client's connections, opened together, tend to rotate
-	 * together.
-	 * @return the wait before sending it again in milliseconds, or -1 to treat the
-	 * failure as a retry
-	 */
-	private long planResend(CallState call, Throwable failure) {
-		if (call.retryContext == null || call.resends >= this.maxAttempts || isBreakerOpen()) {
-			return -1;
-		}
-		long delay = (call.resends == 0) ? 0 : delayMillis(call.resends, failure);
-		if (this.timeoutNanos > 0
-				&& System.nanoTime() - call.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= this.timeoutNanos) {
-			return -1;
-		}
-		call.resends++;
-		return delay;
+	void onDeadline() {
+		reopenIfProbe();
 	}
 
-	private boolean isBreakerOpen() {
+	// a failed probe reopens the breaker at once instead of waiting for the others
+	private void reopenIfProbe() {
 		CircuitBreaker breaker = this.breaker;
-		return breaker != null && (breaker.getState() == CircuitBreaker.State.OPEN
-				|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN);
-	}
-
-	/**
-	 * Record an attempt cancelled before it ended: by the deadline (a timeout for the
-	 * breaker) or by the caller (the breaker's permission is given back, so that a
-	 * cancelled half-open probe does not hold a probe slot).
-	 */
-	void onCancel(CallState call, boolean deadline) {
-		if (deadline) {
-			recordBreakerFailure(call, new DeadlineTimeout());
-		}
-		else {
-			releaseBreaker();
-		}
-	}
-
-	private void releaseBreaker() {
-		if (this.breaker != null) {
-			this.breaker.releasePermission();
-		}
-	}
-
-	private void recordBreakerFailure(CallState call, Throwable failure) {
-		CircuitBreaker breaker = this.breaker;
-		if (breaker == null) {
-			return;
-		}
-		breaker.onError(System.nanoTime() - call.attemptStartNanos, TimeUnit.NANOSECONDS, failure);
-		// a failed probe reopens the breaker at once instead of waiting for the others
-		if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+		if (breaker != null && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
 			try {
 				breaker.transitionToOpenState();
 			}
@@ -361,72 +357,119 @@ public final class ResiliencePolicy {
 		}
 	}
 
-	private long planRetry(CallState call, Throwable failure, boolean mayRetry) {
-		return planRetry(call, failure, mayRetry, false);
+	/**
+	 * A connection rotation (a GOAWAY, or one racing the stream's acquire) caught the
+	 * attempt before it was sent: send it again without using up an attempt or the
+	 * budget, which exist to spare the upstream, at most {@code maxAttempts} times per
+	 * call. The first time at once (the next attempt takes another connection), later
+	 * ones after the backoff: the client's connections, opened together, tend to rotate
+	 * together.
+	 * @return the wait before sending it again in milliseconds, or -1 to hand the failure
+	 * to the retry
+	 */
+	long planResend(CallState call, Throwable failure) {
+		if (this.retry == null || call.resends >= this.maxAttempts || isBreakerOpen()) {
+			return -1;
+		}
+		long delay = (call.resends == 0) ? 0 : delayMillis(call.resends, failure);
+		if (passesDeadline(call, delay)) {
+			return -1;
+		}
+		call.resends++;
+		return delay;
 	}
 
-	// immediately: the upstream asked for another connection, not for time
-	private long planRetry(CallState call, Throwable failure, boolean mayRetry, boolean immediately) {
-		Retry.AsyncContext<Object> context = call.retryContext;
-		if (context == null) {
-			return -1;
+	private boolean planRetry(AttemptFailure attempt) {
+		CallState call = attempt.call;
+		FailureKind kind = attempt.kind;
+		Throwable failure = attempt.failure();
+		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL || kind == FailureKind.NOT_PROCESSED
+				|| ((kind == FailureKind.TRANSPORT || kind == FailureKind.LOST_WITH_CONNECTION) && call.isIdempotent());
+		if (!mayRetry || !this.retryExceptions.test(failure)) {
+			return false;
 		}
-		if (!mayRetry || !this.retryPredicate.test(failure)) {
-			return stopRetries(call, failure);
+		// immediately: the upstream asked for another connection, not for time
+		return isLastAttempt(call) || plan(call, failure, kind == FailureKind.NOT_PROCESSED);
+	}
+
+	private boolean planRetry(RetryableResult result) {
+		CallState call = result.call();
+		if (!call.isIdempotent()) {
+			return false;
 		}
+		if (isLastAttempt(call)) {
+			return true;
+		}
+		if (!plan(call, result.failure(), false)) {
+			return false;
+		}
+		result.discard();
+		return true;
+	}
+
+	// retryable, but max-attempts is reached: Resilience4j ends the call with this
+	// outcome and books it as failed after retries
+	private boolean isLastAttempt(CallState call) {
+		return call.attempts - call.resends >= this.maxAttempts;
+	}
+
+	private boolean plan(CallState call, Throwable failure, boolean immediately) {
 		int attempts = call.attempts - call.resends;
-		if (attempts >= this.maxAttempts) {
-			context.onError((attempts > 1) ? new RetrySignal.Planned(failure, 0) : new RetrySignal.Stopped(failure));
-			call.retryContext = null;
-			return -1;
-		}
 		long delay = immediately ? 0 : delayMillis(attempts, failure);
-		if (isBreakerOpen()) {
-			return stopRetries(call, failure);
-		}
-		if (this.timeoutNanos > 0
-				&& System.nanoTime() - call.startNanos + TimeUnit.MILLISECONDS.toNanos(delay) >= this.timeoutNanos) {
-			return stopRetries(call, failure);
+		if (isBreakerOpen() || passesDeadline(call, delay)) {
+			return false;
 		}
 		if (this.budget == null || !this.budget.tryAcquireRetry()) {
-			return stopRetries(call, failure);
+			return false;
 		}
-		context.onError(new RetrySignal.Planned(failure, delay));
-		return delay;
+		call.plannedDelayMillis = delay;
+		return true;
+	}
+
+	private boolean passesDeadline(CallState call, long delayMillis) {
+		return this.timeoutNanos > 0 && System.nanoTime() - call.startNanos
+				+ TimeUnit.MILLISECONDS.toNanos(delayMillis) >= this.timeoutNanos;
+	}
+
+	private boolean isBreakerOpen() {
+		CircuitBreaker breaker = this.breaker;
+		return breaker != null && (breaker.getState() == CircuitBreaker.State.OPEN
+				|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN);
 	}
 
 	private long delayMillis(int retry, Throwable failure) {
 		if (failure instanceof HttpStatusFailure status && status.getRetryAfterMillis() != RetryAfter.NONE) {
 			return Math.min(this.maxBackoffMillis, status.getRetryAfterMillis());
 		}
-		long delay = (this.backoff instanceof ExponentialBackoff exponential) ? exponential.delayMillis(retry)
-				: this.backoff.apply(retry, Either.left(failure));
+		long delay = this.backoff.apply(retry, Either.left(failure));
 		return Math.max(0, Math.min(this.maxBackoffMillis, delay));
 	}
 
-	private long stopRetries(CallState call, Throwable failure) {
-		Retry.AsyncContext<Object> context = call.retryContext;
-		if (context != null) {
-			context.onError(new RetrySignal.Stopped(failure));
-			call.retryContext = null;
-		}
-		return -1;
+	long remainingNanos(CallState call) {
+		return this.timeoutNanos - (System.nanoTime() - call.startNanos);
 	}
 
-	@Override
-	public String toString() {
-		return "ResiliencePolicy[" + this.clientName + "]";
+	// ---- typed outcomes
+
+	HttpPoolCircuitOpenException circuitOpen(CallState call) {
+		return new HttpPoolCircuitOpenException(this.clientName, call.attempts, call.lastFailure);
 	}
 
-	/**
-	 * What the breaker records for an attempt cut short by the deadline.
-	 */
-	static final class DeadlineTimeout extends RuntimeException {
+	HttpPoolDeadlineExceededException deadlineExceeded(CallState call) {
+		Duration timeout = (this.timeout != null) ? this.timeout : Duration.ZERO;
+		return new HttpPoolDeadlineExceededException(this.clientName, timeout, call.attempts, call.lastFailure);
+	}
 
-		DeadlineTimeout() {
-			super("attempt cancelled by the total deadline (timeout)", null, false, false);
+	private Throwable bulkheadFull(Throwable failure) {
+		if (failure instanceof BulkheadFullException && this.bulkhead != null) {
+			return new HttpPoolBulkheadFullException(this.clientName,
+					this.bulkhead.getBulkheadConfig().getMaxConcurrentCalls());
 		}
+		return failure;
+	}
 
+	static Throwable unwrap(Throwable failure) {
+		return (failure instanceof AttemptFailure attempt) ? attempt.failure() : failure;
 	}
 
 }

@@ -1,51 +1,53 @@
 package io.httppool.resilience;
 
-import java.time.Duration;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
-import reactor.core.publisher.Mono;
 
 /**
- * Applies a client's {@link ResiliencePolicy} to its {@code WebClient}: bulkhead(
- * deadline( retry( circuit breaker( attempt ) ) ) ). Installed outermost, so the filters
+ * Applies a client's {@link ResiliencePolicy} to its {@code WebClient} with
+ * Resilience4j's Reactor operators: bulkhead( retry( circuit breaker( deadline( attempt )
+ * ) ) ), the deadline being what is left of the call's {@code timeout} when the attempt
+ * starts, on the application's {@link DeadlineTimer}. Installed outermost, so the filters
  * added after it (the client guard among them) run once per attempt.
- *
- * <p>
- * Per call it allocates one state object (and Resilience4j's retry context); per attempt
- * it asks the breaker for a permission and records the outcome. Nothing is built per
- * request beyond the Reactor operators of the chain.
- *
- * @author http-pool team
- * @since 0.1.0
  */
-public final class ResilientExchangeFilter implements ExchangeFilterFunction {
+final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private final ResiliencePolicy policy;
 
-	/**
-	 * Create a filter.
-	 * @param policy the client's policy
-	 */
-	public ResilientExchangeFilter(ResiliencePolicy policy) {
+	private final Scheduler timer;
+
+	ResilientExchangeFilter(ResiliencePolicy policy, Scheduler timer) {
 		this.policy = policy;
+		this.timer = timer;
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		ResiliencePolicy policy = this.policy;
-		if (!policy.tryAcquireBulkhead()) {
-			return Mono.error(policy.bulkheadFull());
+		Mono<ClientResponse> result = new WebCall(policy, request, next, this.timer).attempt();
+		RetryOperator<ClientResponse> retry = policy.retryOperator;
+		if (retry != null) {
+			result = result.transform(retry).onErrorMap(ResiliencePolicy::unwrap);
 		}
-		WebCall call = new WebCall(policy, request, next);
-		Mono<ClientResponse> result = Mono.defer(call);
-		Duration timeout = policy.timeout();
-		if (timeout != null) {
-			result = result.timeout(timeout, Mono.error(call::deadlineExceeded));
+		BulkheadOperator<ClientResponse> bulkhead = policy.bulkheadOperator;
+		if (bulkhead != null) {
+			result = result.transform(bulkhead).onErrorMap(policy.bulkheadFull);
+			if (policy.bulkheadWaits) {
+				// max-wait-duration: Resilience4j waits for a permission on the
+				// subscribing
+				// thread, which must not be an event loop
+				result = result.subscribeOn(Schedulers.boundedElastic());
+			}
 		}
-		return (policy.bulkhead() != null) ? result.doFinally(call) : result;
+		return result;
 	}
 
 	@Override

@@ -1,7 +1,7 @@
 package io.httppool.resilience;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -10,14 +10,17 @@ import java.util.function.LongSupplier;
  * {@code max-attempts} times.
  *
  * <p>
- * The window is split into {@value #BUCKETS} buckets. Each bucket is one {@code long}
- * holding the bucket's time slot and its counts of first attempts and retries, updated
- * with a compare-and-set: lock-free, no allocation, and reading the window costs
- * {@value #BUCKETS} volatile reads. A retry is allowed while the retries in the window
- * stay below {@code max(ratio x first attempts, minimum)}; the minimum
+ * The window is split into {@value #BUCKETS} buckets of one time slot each. A bucket
+ * counts its first attempts and its retries in {@link LongAdder}s: every call records its
+ * first attempt, so that count is striped (each thread mostly adds to its own cell)
+ * instead of being one compare-and-set slot that all callers fight over. Reading the
+ * window (only when a retry is about to be made) sums the live buckets. A retry is
+ * allowed while the retries in the window stay below
+ * {@code max(ratio x first attempts, minimum)}; the minimum
  * ({@value #MIN_RETRIES_PER_WINDOW} per window, unless the ratio is 0) lets a client with
  * little traffic still retry a transient failure. Concurrent callers may overshoot by at
- * most the number of callers deciding at the same instant.
+ * most the number of callers deciding at the same instant, and a bucket being recycled
+ * for a new slot may lose the few counts added while it is reset.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -34,16 +37,6 @@ final class RetryBudget {
 	 */
 	static final int MIN_RETRIES_PER_WINDOW = 10;
 
-	private static final int COUNT_BITS = 20;
-
-	private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-
-	private static final long SLOT_MASK = (1L << (64 - 2 * COUNT_BITS)) - 1;
-
-	private static final long FIRST = 1L << COUNT_BITS;
-
-	private static final long RETRY = 1L;
-
 	private final double ratio;
 
 	private final int minRetries;
@@ -52,7 +45,7 @@ final class RetryBudget {
 
 	private final LongSupplier nanoClock;
 
-	private final AtomicLongArray buckets = new AtomicLongArray(BUCKETS);
+	private final Bucket[] buckets = new Bucket[BUCKETS];
 
 	/**
 	 * Create a budget over a 10 second window.
@@ -67,13 +60,16 @@ final class RetryBudget {
 		this.minRetries = (ratio > 0) ? MIN_RETRIES_PER_WINDOW : 0;
 		this.bucketNanos = Math.max(1, windowNanos / BUCKETS);
 		this.nanoClock = nanoClock;
+		for (int i = 0; i < BUCKETS; i++) {
+			this.buckets[i] = new Bucket();
+		}
 	}
 
 	/**
 	 * Record the first attempt of a call.
 	 */
 	void recordFirstAttempt() {
-		add(FIRST);
+		current().firsts.increment();
 	}
 
 	/**
@@ -84,48 +80,50 @@ final class RetryBudget {
 		long slot = slot();
 		long firsts = 0;
 		long retries = 0;
-		for (int i = 0; i < BUCKETS; i++) {
-			long bucket = this.buckets.get(i);
-			if (((slot - slotOf(bucket)) & SLOT_MASK) < BUCKETS) {
-				firsts += (bucket >>> COUNT_BITS) & COUNT_MASK;
-				retries += bucket & COUNT_MASK;
+		for (Bucket bucket : this.buckets) {
+			if (slot - bucket.slot < BUCKETS) {
+				firsts += bucket.firsts.sum();
+				retries += bucket.retries.sum();
 			}
 		}
 		long allowed = Math.max(this.minRetries, (long) (this.ratio * firsts));
 		if (retries >= allowed) {
 			return false;
 		}
-		add(RETRY);
+		current().retries.increment();
 		return true;
 	}
 
-	private void add(long delta) {
+	private Bucket current() {
 		long slot = slot();
-		int index = (int) (slot % BUCKETS);
-		long fresh = slot << (2 * COUNT_BITS);
-		while (true) {
-			long bucket = this.buckets.get(index);
-			long base = (slotOf(bucket) == slot) ? bucket : fresh;
-			if (saturated(base, delta)) {
-				return;
-			}
-			if (this.buckets.compareAndSet(index, bucket, base + delta)) {
-				return;
+		Bucket bucket = this.buckets[(int) (slot % BUCKETS)];
+		long seen = bucket.slot;
+		if (seen != slot) {
+			synchronized (bucket) {
+				// once per bucket and time slot (a second by default), never per call
+				if (bucket.slot != slot) {
+					bucket.firsts.reset();
+					bucket.retries.reset();
+					bucket.slot = slot;
+				}
 			}
 		}
-	}
-
-	private static boolean saturated(long bucket, long delta) {
-		long count = (delta == FIRST) ? (bucket >>> COUNT_BITS) & COUNT_MASK : bucket & COUNT_MASK;
-		return count == COUNT_MASK;
+		return bucket;
 	}
 
 	private long slot() {
-		return (this.nanoClock.getAsLong() / this.bucketNanos) & SLOT_MASK;
+		return this.nanoClock.getAsLong() / this.bucketNanos;
 	}
 
-	private static long slotOf(long bucket) {
-		return (bucket >>> (2 * COUNT_BITS)) & SLOT_MASK;
+	private static final class Bucket {
+
+		// Long.MIN_VALUE / 2: never live, whatever the clock's origin
+		volatile long slot = Long.MIN_VALUE / 2;
+
+		final LongAdder firsts = new LongAdder();
+
+		final LongAdder retries = new LongAdder();
+
 	}
 
 }

@@ -1,150 +1,150 @@
 package io.httppool.resilience;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.httppool.HttpPoolDeadlineExceededException;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
+import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
-import org.springframework.web.reactive.function.client.ExchangeStrategies;
+import org.springframework.web.reactive.function.client.support.ClientResponseWrapper;
 
 /**
- * One {@code WebClient} call across its attempts. To keep the per-call allocations to one
- * object, the call is itself the callbacks of its Reactor chain:
+ * One {@code WebClient} call across its attempts, and the callbacks of one attempt:
  * <ul>
- * <li>{@link Supplier}: starts an attempt ({@code Mono.defer});</li>
- * <li>{@link Function}: handles an attempt's error ({@code onErrorResume}) and then its
- * response ({@code flatMap}); an error to retry becomes the {@link #RETRY} marker, so
- * that the next attempt runs downstream of this attempt's handlers;</li>
- * <li>{@link Runnable}: the attempt was cancelled ({@code doOnCancel});</li>
- * <li>{@link Consumer}: the call ended ({@code doFinally}, bulkhead only).</li>
+ * <li>{@link Supplier}: starts an attempt ({@code Mono.defer}) under the remaining
+ * deadline, inside Resilience4j's breaker operator;</li>
+ * <li>{@link BiConsumer}: a response the breaker has seen ({@code handle}): a status from
+ * {@code retry.on-statuses} goes on to the retry as a {@link RetryableResult};</li>
+ * <li>{@link Function}: a failure the breaker has seen ({@code onErrorResume}): sent
+ * again at once when a connection rotation caught it unsent, otherwise handed to the
+ * retry as an {@link AttemptFailure}.</li>
  * </ul>
  */
-final class WebCall extends CallState implements Supplier<Mono<ClientResponse>>, Function<Object, Mono<ClientResponse>>,
-		Runnable, Consumer<SignalType> {
-
-	/**
-	 * Marker emitted in place of a response when the failed attempt is to be retried.
-	 */
-	static final ClientResponse RETRY = ClientResponse
-		.create(HttpStatus.SERVICE_UNAVAILABLE, ExchangeStrategies.empty().build())
-		.build();
-
-	private static final AtomicIntegerFieldUpdater<WebCall> IN_FLIGHT = AtomicIntegerFieldUpdater
-		.newUpdater(WebCall.class, "inFlight");
-
-	private final ResiliencePolicy policy;
+final class WebCall extends CallState implements Supplier<Mono<ClientResponse>>,
+		BiConsumer<ClientResponse, SynchronousSink<ClientResponse>>, Function<Throwable, Mono<ClientResponse>> {
 
 	private final ClientRequest request;
 
 	private final ExchangeFunction next;
 
-	private volatile int inFlight;
+	private final Scheduler timer;
 
-	private long retryDelayMillis;
-
-	WebCall(ResiliencePolicy policy, ClientRequest request, ExchangeFunction next) {
-		super(policy);
-		this.policy = policy;
+	WebCall(ResiliencePolicy policy, ClientRequest request, ExchangeFunction next, Scheduler timer) {
+		super(policy, request.method(), request.headers());
 		this.request = request;
 		this.next = next;
+		this.timer = timer;
 	}
 
 	/**
-	 * Start an attempt.
+	 * Return one attempt, its re-sends included.
 	 */
+	Mono<ClientResponse> attempt() {
+		Mono<ClientResponse> attempt = Mono.defer(this);
+		CircuitBreakerOperator<ClientResponse> breaker = this.policy.breakerOperator;
+		if (breaker != null) {
+			attempt = attempt.transform(breaker);
+		}
+		return attempt.handle(this).onErrorResume(this);
+	}
+
 	@Override
 	public Mono<ClientResponse> get() {
-		if (!this.policy.tryAcquireAttempt(this)) {
+		startAttempt();
+		Mono<ClientResponse> exchange = this.next.exchange(this.request);
+		if (this.policy.timeoutNanos > 0) {
+			// the deadline runs inside the breaker, which counts an attempt it cut short
+			long remaining = this.policy.remainingNanos(this);
+			if (remaining <= 0) {
+				return Mono.error(this.policy.deadlineExceeded(this));
+			}
+			exchange = exchange.timeout(Duration.ofNanos(remaining), Mono.error(this::deadlineExceeded), this.timer);
+		}
+		return exchange;
+	}
+
+	private Throwable deadlineExceeded() {
+		return this.policy.deadlineExceeded(this);
+	}
+
+	@Override
+	public void accept(ClientResponse response, SynchronousSink<ClientResponse> sink) {
+		int status = response.statusCode().value();
+		this.policy.onResponse(status);
+		if (this.policy.retry != null && this.policy.isRetryStatus(status)) {
+			HttpStatusFailure failure = this.policy.statusFailure(this, status, response.headers().asHttpHeaders());
+			sink.next(new Retryable(this, response, failure));
+		}
+		else {
+			sink.next(response);
+		}
+	}
+
+	@Override
+	public Mono<ClientResponse> apply(Throwable failure) {
+		if (failure instanceof CallNotPermittedException) {
 			return Mono.error(this.policy.circuitOpen(this));
 		}
-		IN_FLIGHT.lazySet(this, 1);
-		return this.next.exchange(this.request).doOnCancel(this).onErrorResume(this).flatMap(this);
+		if (failure instanceof HttpPoolDeadlineExceededException) {
+			this.policy.onDeadline();
+			return Mono.error(failure);
+		}
+		FailureKind kind = this.policy.onFailure(this, failure);
+		if (this.policy.retry == null) {
+			return Mono.error(failure);
+		}
+		if (kind == FailureKind.NOT_PROCESSED) {
+			long delay = this.policy.planResend(this, failure);
+			if (delay == 0) {
+				return attempt();
+			}
+			if (delay > 0) {
+				return Mono.delay(Duration.ofMillis(delay), this.timer).then(attempt());
+			}
+		}
+		return Mono.error(new AttemptFailure(this, failure, kind));
 	}
 
 	/**
-	 * Handle the outcome of an attempt: an error (from {@code onErrorResume}), then a
-	 * response or the {@link #RETRY} marker (from {@code flatMap}).
+	 * A response whose status may be retried; the caller gets it as is when retries stop.
 	 */
-	@Override
-	public Mono<ClientResponse> apply(Object outcome) {
-		if (outcome instanceof Throwable error) {
-			return onError(error);
-		}
-		ClientResponse response = (ClientResponse) outcome;
-		if (response == RETRY) {
-			return retryLater();
-		}
-		return onResponse(response);
-	}
+	private static final class Retryable extends ClientResponseWrapper implements RetryableResult {
 
-	private Mono<ClientResponse> onError(Throwable error) {
-		if (!IN_FLIGHT.compareAndSet(this, 1, 0)) {
-			return Mono.error(error);
-		}
-		HttpHeaders headers = this.request.headers();
-		long delay = this.policy.onError(this, error, this.request.method(), headers);
-		if (delay < 0) {
-			return Mono.error(error);
-		}
-		this.retryDelayMillis = delay;
-		return Mono.just(RETRY);
-	}
+		private final CallState call;
 
-	private Mono<ClientResponse> onResponse(ClientResponse response) {
-		IN_FLIGHT.compareAndSet(this, 1, 0);
-		int status = response.statusCode().value();
-		if (!this.policy.isRetryStatus(status)) {
-			this.policy.onResponse(this, status, this.request.method());
-			return Mono.just(response);
+		private final HttpStatusFailure failure;
+
+		Retryable(CallState call, ClientResponse response, HttpStatusFailure failure) {
+			super(response);
+			this.call = call;
+			this.failure = failure;
 		}
-		long retryAfter = (status == 429 || status == 503)
-				? RetryAfter.parseMillis(response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER),
-						System.currentTimeMillis())
-				: RetryAfter.NONE;
-		HttpStatusFailure failure = new HttpStatusFailure(this.request.method().name(), status, retryAfter);
-		long delay = this.policy.onRetryStatus(this, failure, this.request.method(), this.request.headers());
-		if (delay < 0) {
-			return Mono.just(response);
+
+		@Override
+		public CallState call() {
+			return this.call;
 		}
-		this.retryDelayMillis = delay;
-		return response.releaseBody().then(retryLater());
-	}
 
-	private Mono<ClientResponse> retryLater() {
-		long delay = this.retryDelayMillis;
-		Mono<ClientResponse> attempt = Mono.defer(this);
-		return (delay > 0) ? Mono.delay(Duration.ofMillis(delay)).then(attempt) : attempt;
-	}
-
-	/**
-	 * The attempt was cancelled: by the deadline or by the caller.
-	 */
-	@Override
-	public void run() {
-		if (IN_FLIGHT.compareAndSet(this, 1, 0)) {
-			this.policy.onCancel(this, this.policy.deadlinePassed(this));
+		@Override
+		public HttpStatusFailure failure() {
+			return this.failure;
 		}
-	}
 
-	/**
-	 * The call ended.
-	 */
-	@Override
-	public void accept(SignalType signal) {
-		this.policy.releaseBulkhead();
-	}
+		@Override
+		public void discard() {
+			// a retry follows: free the connection (Resilience4j drops the response)
+			response().releaseBody().subscribe();
+		}
 
-	Throwable deadlineExceeded() {
-		return this.policy.deadlineExceeded(this);
 	}
 
 }

@@ -143,17 +143,4 @@ class RetryPrimitivesTests {
 		assertThat(classifier.classify(new IllegalStateException("codec"))).isEqualTo(FailureKind.OTHER);
 	}
 
-	@Test
-	void exponentialBackoffWithJitterStaysWithinItsSpreadAndCap() {
-		ExponentialBackoff backoff = new ExponentialBackoff(java.time.Duration.ofMillis(100), 2.0, 0.5,
-				java.time.Duration.ofMillis(1000));
-		for (int i = 0; i < 200; i++) {
-			assertThat(backoff.delayMillis(1)).isBetween(50L, 150L);
-			assertThat(backoff.delayMillis(3)).isBetween(200L, 600L);
-			assertThat(backoff.delayMillis(10)).isBetween(500L, 1000L);
-		}
-		assertThat(new ExponentialBackoff(java.time.Duration.ofMillis(100), 2.0, 0, java.time.Duration.ofSeconds(10))
-			.delayMillis(4)).isEqualTo(800L);
-	}
-
 }

@@ -5,10 +5,10 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.common.CompositeCustomizer;
-import io.github.resilience4j.common.bulkhead.configuration.CommonBulkheadConfigurationProperties;
+import io.github.resilience4j.common.bulkhead.configuration.BulkheadConfigCustomizer;
 import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
-import io.github.resilience4j.common.retry.configuration.CommonRetryConfigurationProperties;
+import io.github.resilience4j.common.retry.configuration.RetryConfigCustomizer;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
@@ -19,7 +19,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of per-client resilience: for every named client a Resilience4j
@@ -52,17 +54,19 @@ public final class HttpPoolResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	HttpPoolResilienceCustomizer httpPoolResilienceCustomizer(ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
 			ObjectProvider<RetryRegistry> retries, ObjectProvider<BulkheadRegistry> bulkheads,
-			ObjectProvider<CommonCircuitBreakerConfigurationProperties> circuitBreakerProperties,
 			ObjectProvider<CompositeCustomizer<CircuitBreakerConfigCustomizer>> circuitBreakerCustomizers,
-			ObjectProvider<CommonRetryConfigurationProperties> retryProperties,
-			ObjectProvider<CommonBulkheadConfigurationProperties> bulkheadProperties, FailureClassifier classifier) {
-		HttpPoolResiliencePolicyFactory.Resilience4jProperties properties = new HttpPoolResiliencePolicyFactory.Resilience4jProperties(
-				circuitBreakerProperties.getIfUnique(), circuitBreakerCustomizers.getIfUnique(),
-				retryProperties.getIfUnique(), bulkheadProperties.getIfUnique());
+			ObjectProvider<CompositeCustomizer<RetryConfigCustomizer>> retryCustomizers,
+			ObjectProvider<CompositeCustomizer<BulkheadConfigCustomizer>> bulkheadCustomizers, Environment environment,
+			FailureClassifier classifier) {
+		HttpPoolResiliencePolicyFactory.Customizers none = HttpPoolResiliencePolicyFactory.Customizers.none();
+		HttpPoolResiliencePolicyFactory.Customizers customizers = new HttpPoolResiliencePolicyFactory.Customizers(
+				circuitBreakerCustomizers.getIfUnique(none::circuitBreaker), retryCustomizers.getIfUnique(none::retry),
+				bulkheadCustomizers.getIfUnique(none::bulkhead));
 		return new HttpPoolResilienceCustomizer(
 				new HttpPoolResiliencePolicyFactory(circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
 						retries.getIfAvailable(RetryRegistry::ofDefaults),
-						bulkheads.getIfAvailable(BulkheadRegistry::ofDefaults), properties, classifier));
+						bulkheads.getIfAvailable(BulkheadRegistry::ofDefaults), Binder.get(environment), customizers,
+						classifier));
 	}
 
 }

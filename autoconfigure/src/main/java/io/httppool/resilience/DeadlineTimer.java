@@ -1,0 +1,94 @@
+package io.httppool.resilience;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The clock of every deadline of the clients of one application: one Netty
+ * {@link HashedWheelTimer} (one thread, a 10 ms tick), seen by Reactor as a
+ * {@link Scheduler} so that {@code Mono.timeout} can run on it. Arming a deadline adds it
+ * to the wheel's lock-free queue and cancelling it marks it; neither takes a lock nor
+ * wakes a thread, unlike a task per call on {@code Schedulers.parallel()} (a
+ * {@code ScheduledThreadPoolExecutor} and its locked delay queue). A deadline fires up to
+ * one tick late.
+ */
+final class DeadlineTimer implements Scheduler {
+
+	private static final long TICK_MILLIS = 10;
+
+	private final HashedWheelTimer timer = new HashedWheelTimer(new DefaultThreadFactory("http-pool-deadlines", true),
+			TICK_MILLIS, TimeUnit.MILLISECONDS, 512, false);
+
+	@Override
+	public Disposable schedule(Runnable task) {
+		return schedule(task, 0, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+		Task scheduled = new Task(task);
+		try {
+			scheduled.timeout = this.timer.newTimeout(scheduled, delay, unit);
+		}
+		catch (IllegalStateException ex) {
+			throw new RejectedExecutionException("the deadline timer of http-pool is stopped", ex);
+		}
+		return scheduled;
+	}
+
+	@Override
+	public Worker createWorker() {
+		// Mono.timeout and Mono.delay schedule directly; a worker is never used on the
+		// request path
+		throw new UnsupportedOperationException("the deadline timer of http-pool only runs delayed tasks");
+	}
+
+	@Override
+	public void dispose() {
+		this.timer.stop();
+	}
+
+	@Override
+	public String toString() {
+		return "DeadlineTimer";
+	}
+
+	private static final class Task implements TimerTask, Disposable {
+
+		private final Runnable task;
+
+		volatile Timeout timeout;
+
+		Task(Runnable task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run(Timeout timeout) {
+			this.task.run();
+		}
+
+		@Override
+		public void dispose() {
+			Timeout timeout = this.timeout;
+			if (timeout != null) {
+				timeout.cancel();
+			}
+		}
+
+		@Override
+		public boolean isDisposed() {
+			Timeout timeout = this.timeout;
+			return timeout != null && (timeout.isCancelled() || timeout.isExpired());
+		}
+
+	}
+
+}

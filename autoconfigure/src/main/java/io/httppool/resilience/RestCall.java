@@ -1,0 +1,183 @@
+package io.httppool.resilience;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.httppool.HttpPoolDeadlineExceededException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * One {@code RestClient} call across its attempts. As a {@link CheckedSupplier} it is one
+ * attempt for Resilience4j's retry: the exchange inside Resilience4j's breaker, sent
+ * again at once when a connection rotation caught it unsent; a status from
+ * {@code retry.on-statuses} goes on to the retry as a {@link RetryableResult}, a failure
+ * as an {@link AttemptFailure}.
+ */
+final class RestCall extends CallState implements CheckedSupplier<ClientHttpResponse> {
+
+	private final HttpRequest request;
+
+	private final byte[] body;
+
+	private final ClientHttpRequestExecution execution;
+
+	private final @Nullable DeadlineWatch watch;
+
+	private final @Nullable CheckedSupplier<ClientHttpResponse> guarded;
+
+	RestCall(ResiliencePolicy policy, HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			@Nullable DeadlineWatch watch) {
+		super(policy, request.getMethod(), request.getHeaders());
+		this.request = request;
+		this.body = body;
+		this.execution = execution;
+		this.watch = watch;
+		CircuitBreaker breaker = policy.breaker;
+		this.guarded = (breaker != null) ? CircuitBreaker.decorateCheckedSupplier(breaker, this::exchange) : null;
+	}
+
+	@Override
+	public ClientHttpResponse get() throws Throwable {
+		while (true) {
+			ClientHttpResponse response;
+			try {
+				response = (this.guarded != null) ? this.guarded.get() : exchange();
+			}
+			catch (CallNotPermittedException ex) {
+				throw this.policy.circuitOpen(this);
+			}
+			catch (HttpPoolDeadlineExceededException ex) {
+				this.policy.onDeadline();
+				throw ex;
+			}
+			catch (IOException | RuntimeException ex) {
+				FailureKind kind = this.policy.onFailure(this, ex);
+				if (this.policy.retry == null) {
+					throw ex;
+				}
+				if (kind == FailureKind.NOT_PROCESSED) {
+					long delay = this.policy.planResend(this, ex);
+					if (delay >= 0) {
+						pause(delay);
+						continue;
+					}
+				}
+				throw new AttemptFailure(this, ex, kind);
+			}
+			return onResponse(response);
+		}
+	}
+
+	// inside the breaker
+	private ClientHttpResponse exchange() throws IOException {
+		startAttempt();
+		try {
+			return this.execution.execute(this.request, this.body);
+		}
+		catch (IOException | RuntimeException ex) {
+			if (this.watch != null && this.watch.fired()) {
+				// the breaker counts an attempt the deadline cut short
+				throw this.policy.deadlineExceeded(this);
+			}
+			throw ex;
+		}
+	}
+
+	private ClientHttpResponse onResponse(ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		this.policy.onResponse(status);
+		if (this.policy.retry != null && this.policy.isRetryStatus(status)) {
+			return new Retryable(this, response, this.policy.statusFailure(this, status, response.getHeaders()));
+		}
+		return response;
+	}
+
+	private void pause(long delayMillis) throws IOException {
+		if (delayMillis <= 0) {
+			return;
+		}
+		try {
+			Thread.sleep(delayMillis);
+		}
+		catch (InterruptedException ex) {
+			if (this.watch != null && this.watch.fired()) {
+				throw this.policy.deadlineExceeded(this);
+			}
+			Thread.currentThread().interrupt();
+			InterruptedIOException interrupted = new InterruptedIOException(
+					"interrupted while waiting to send a call of HTTP pool '" + this.policy.clientName() + "' again");
+			interrupted.initCause(ex);
+			throw interrupted;
+		}
+	}
+
+	/**
+	 * A response whose status may be retried; the caller gets it as is when retries stop.
+	 */
+	private static final class Retryable implements ClientHttpResponse, RetryableResult {
+
+		private final CallState call;
+
+		private final ClientHttpResponse response;
+
+		private final HttpStatusFailure failure;
+
+		Retryable(CallState call, ClientHttpResponse response, HttpStatusFailure failure) {
+			this.call = call;
+			this.response = response;
+			this.failure = failure;
+		}
+
+		@Override
+		public CallState call() {
+			return this.call;
+		}
+
+		@Override
+		public HttpStatusFailure failure() {
+			return this.failure;
+		}
+
+		@Override
+		public void discard() {
+			this.response.close();
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() throws IOException {
+			return this.response.getStatusCode();
+		}
+
+		@Override
+		public String getStatusText() throws IOException {
+			return this.response.getStatusText();
+		}
+
+		@Override
+		public void close() {
+			this.response.close();
+		}
+
+		@Override
+		public InputStream getBody() throws IOException {
+			return this.response.getBody();
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.response.getHeaders();
+		}
+
+	}
+
+}
