@@ -65,6 +65,31 @@ class BulkheadAndServiceGroupTests extends WireMockTests {
 	}
 
 	@ParameterizedTest
+	@EnumSource(Flavour.class)
+	void aBulkheadWithAMaxWaitDurationQueuesCallsInsteadOfRefusingThem(Flavour flavour) {
+		server.stubFor(any(urlEqualTo("/queued")).willReturn(aResponse().withStatus(200).withFixedDelay(300)));
+		ResilienceTesting.runner(server.baseUrl())
+			.withPropertyValues(ResilienceTesting.key("bulkhead.max-concurrent-calls=1"),
+					"resilience4j.bulkhead.instances." + ResilienceTesting.CLIENT + ".max-wait-duration=20s")
+			.run((context) -> {
+				ExecutorService callers = Executors.newFixedThreadPool(3);
+				try {
+					List<CompletableFuture<Outcome>> calls = java.util.stream.IntStream.range(0, 3)
+						.mapToObj((i) -> CompletableFuture
+							.supplyAsync(() -> flavour.call(context, HttpMethod.GET, "/queued"), callers))
+						.toList();
+					List<Outcome> outcomes = calls.stream().map(CompletableFuture::join).toList();
+					// one at a time: each waited for the permission instead of failing
+					assertThat(outcomes).allSatisfy((outcome) -> assertThat(outcome.status()).isEqualTo(200));
+					assertThat(received("/queued")).isEqualTo(3);
+				}
+				finally {
+					callers.shutdownNow();
+				}
+			});
+	}
+
+	@ParameterizedTest
 	@EnumSource(value = ClientType.class, names = { "REST_CLIENT", "WEB_CLIENT" })
 	void anHttpServiceGroupNamedAfterTheClientIsRetried(ClientType clientType) {
 		server.stubFor(any(urlEqualTo("/greeting")).inScenario("g")
