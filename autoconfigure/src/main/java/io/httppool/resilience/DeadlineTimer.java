@@ -7,6 +7,7 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -64,7 +65,7 @@ final class DeadlineTimer implements Scheduler {
 
 		private final Runnable task;
 
-		volatile Timeout timeout;
+		volatile @Nullable Timeout timeout;
 
 		Task(Runnable task) {
 			this.task = task;

@@ -261,7 +261,7 @@ public final class ResiliencePolicy {
 	}
 
 	private static boolean isRetriedResult(Object result) {
-		return result instanceof RetryableResult retryable && retryable.call().policy.planRetry(retryable);
+		return result instanceof RetryableResult retryable && retryable.status().call().policy.planRetry(retryable);
 	}
 
 	private static Long plannedDelay(Integer attempt, Either<Throwable, Object> outcome) {
@@ -270,7 +270,7 @@ public final class ResiliencePolicy {
 			call = failure.call;
 		}
 		else if (outcome.isRight() && outcome.get() instanceof RetryableResult retryable) {
-			call = retryable.call();
+			call = retryable.status().call();
 		}
 		return (call != null) ? call.plannedDelayMillis : 0L;
 	}
@@ -393,14 +393,14 @@ public final class ResiliencePolicy {
 	}
 
 	private boolean planRetry(RetryableResult result) {
-		CallState call = result.call();
+		CallState call = result.status().call();
 		if (!call.isIdempotent()) {
 			return false;
 		}
 		if (isLastAttempt(call)) {
 			return true;
 		}
-		if (!plan(call, result.failure(), false)) {
+		if (!plan(call, result.status().failure(), false)) {
 			return false;
 		}
 		result.discard();

@@ -97,7 +97,9 @@ final class RestCall extends CallState implements CheckedSupplier<ClientHttpResp
 		int status = response.getStatusCode().value();
 		this.policy.onResponse(status);
 		if (this.policy.retry != null && this.policy.isRetryStatus(status)) {
-			return new Retryable(this, response, this.policy.statusFailure(this, status, response.getHeaders()));
+			return new Retryable(
+					new RetryableResult.Status(this, this.policy.statusFailure(this, status, response.getHeaders())),
+					response);
 		}
 		return response;
 	}
@@ -126,26 +128,18 @@ final class RestCall extends CallState implements CheckedSupplier<ClientHttpResp
 	 */
 	private static final class Retryable implements ClientHttpResponse, RetryableResult {
 
-		private final CallState call;
-
 		private final ClientHttpResponse response;
 
-		private final HttpStatusFailure failure;
+		private final Status status;
 
-		Retryable(CallState call, ClientHttpResponse response, HttpStatusFailure failure) {
-			this.call = call;
+		Retryable(Status status, ClientHttpResponse response) {
 			this.response = response;
-			this.failure = failure;
+			this.status = status;
 		}
 
 		@Override
-		public CallState call() {
-			return this.call;
-		}
-
-		@Override
-		public HttpStatusFailure failure() {
-			return this.failure;
+		public Status status() {
+			return this.status;
 		}
 
 		@Override

@@ -8,13 +8,21 @@ package io.httppool.resilience;
  */
 interface RetryableResult {
 
-	CallState call();
-
-	HttpStatusFailure failure();
+	Status status();
 
 	/**
 	 * Release the response before the next attempt.
 	 */
 	void discard();
+
+	/**
+	 * The call of the response, and the failure its status is.
+	 *
+	 * @param call the call
+	 * @param failure the status, as the failure the breaker and the exceptions name
+	 */
+	record Status(CallState call, HttpStatusFailure failure) {
+
+	}
 
 }

@@ -82,7 +82,7 @@ final class WebCall extends CallState implements Supplier<Mono<ClientResponse>>,
 		this.policy.onResponse(status);
 		if (this.policy.retry != null && this.policy.isRetryStatus(status)) {
 			HttpStatusFailure failure = this.policy.statusFailure(this, status, response.headers().asHttpHeaders());
-			sink.next(new Retryable(this, response, failure));
+			sink.next(new Retryable(new RetryableResult.Status(this, failure), response));
 		}
 		else {
 			sink.next(response);
@@ -119,24 +119,16 @@ final class WebCall extends CallState implements Supplier<Mono<ClientResponse>>,
 	 */
 	private static final class Retryable extends ClientResponseWrapper implements RetryableResult {
 
-		private final CallState call;
+		private final Status status;
 
-		private final HttpStatusFailure failure;
-
-		Retryable(CallState call, ClientResponse response, HttpStatusFailure failure) {
+		Retryable(Status status, ClientResponse response) {
 			super(response);
-			this.call = call;
-			this.failure = failure;
+			this.status = status;
 		}
 
 		@Override
-		public CallState call() {
-			return this.call;
-		}
-
-		@Override
-		public HttpStatusFailure failure() {
-			return this.failure;
+		public Status status() {
+			return this.status;
 		}
 
 		@Override

@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.service.annotation.GetExchange;
@@ -38,6 +39,23 @@ class BulkheadAndServiceGroupTests extends WireMockTests {
 		return server.countRequestsMatching(anyRequestedFor(urlEqualTo(path)).build()).getCount();
 	}
 
+	// the given number of GETs from as many threads at once
+	private static List<Outcome> callAtOnce(ApplicationContext context, Flavour flavour, String path, int calls) {
+		ExecutorService callers = Executors.newFixedThreadPool(calls);
+		try {
+			return java.util.stream.IntStream.range(0, calls)
+				.mapToObj((i) -> CompletableFuture.supplyAsync(() -> flavour.call(context, HttpMethod.GET, path),
+						callers))
+				.toList()
+				.stream()
+				.map(CompletableFuture::join)
+				.toList();
+		}
+		finally {
+			callers.shutdownNow();
+		}
+	}
+
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
 	void theBulkheadRefusesCallsBeyondItsLimit(Flavour flavour) {
@@ -45,22 +63,11 @@ class BulkheadAndServiceGroupTests extends WireMockTests {
 		ResilienceTesting.runner(server.baseUrl())
 			.withPropertyValues(ResilienceTesting.key("bulkhead.max-concurrent-calls=2"))
 			.run((context) -> {
-				ExecutorService callers = Executors.newFixedThreadPool(4);
-				try {
-					List<CompletableFuture<Outcome>> calls = java.util.stream.IntStream.range(0, 4)
-						.mapToObj((i) -> CompletableFuture
-							.supplyAsync(() -> flavour.call(context, HttpMethod.GET, "/slow"), callers))
-						.toList();
-					List<Outcome> outcomes = calls.stream().map(CompletableFuture::join).toList();
-					assertThat(outcomes).filteredOn((outcome) -> outcome.status() == 200).hasSize(2);
-					assertThat(outcomes)
-						.filteredOn((outcome) -> outcome.find(HttpPoolBulkheadFullException.class) != null)
-						.hasSize(2);
-					assertThat(received("/slow")).isEqualTo(2);
-				}
-				finally {
-					callers.shutdownNow();
-				}
+				List<Outcome> outcomes = callAtOnce(context, flavour, "/slow", 4);
+				assertThat(outcomes).filteredOn((outcome) -> outcome.status() == 200).hasSize(2);
+				assertThat(outcomes).filteredOn((outcome) -> outcome.find(HttpPoolBulkheadFullException.class) != null)
+					.hasSize(2);
+				assertThat(received("/slow")).isEqualTo(2);
 			});
 	}
 
@@ -72,20 +79,10 @@ class BulkheadAndServiceGroupTests extends WireMockTests {
 			.withPropertyValues(ResilienceTesting.key("bulkhead.max-concurrent-calls=1"),
 					"resilience4j.bulkhead.instances." + ResilienceTesting.CLIENT + ".max-wait-duration=20s")
 			.run((context) -> {
-				ExecutorService callers = Executors.newFixedThreadPool(3);
-				try {
-					List<CompletableFuture<Outcome>> calls = java.util.stream.IntStream.range(0, 3)
-						.mapToObj((i) -> CompletableFuture
-							.supplyAsync(() -> flavour.call(context, HttpMethod.GET, "/queued"), callers))
-						.toList();
-					List<Outcome> outcomes = calls.stream().map(CompletableFuture::join).toList();
-					// one at a time: each waited for the permission instead of failing
-					assertThat(outcomes).allSatisfy((outcome) -> assertThat(outcome.status()).isEqualTo(200));
-					assertThat(received("/queued")).isEqualTo(3);
-				}
-				finally {
-					callers.shutdownNow();
-				}
+				List<Outcome> outcomes = callAtOnce(context, flavour, "/queued", 3);
+				// one at a time: each waited for the permission instead of failing
+				assertThat(outcomes).allSatisfy((outcome) -> assertThat(outcome.status()).isEqualTo(200));
+				assertThat(received("/queued")).isEqualTo(3);
 			});
 	}
 

@@ -23,14 +23,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HttpPoolResilienceAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
+	private final ApplicationContextRunner runner = runner();
+
+	/**
+	 * A context with two clients, the starter and Resilience4j's auto-configurations.
+	 */
+	static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
 				HttpPoolResilienceAutoConfiguration.class, WebClientAutoConfiguration.class,
 				io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration.class,
 				io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration.class,
 				io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration.class))
-		.withPropertyValues("http.pool.clients.stt.base-url=http://127.0.0.1:9",
-				"http.pool.clients.tts.base-url=http://127.0.0.1:9");
+			.withPropertyValues("http.pool.clients.stt.base-url=http://127.0.0.1:9",
+					"http.pool.clients.tts.base-url=http://127.0.0.1:9");
+	}
 
 	@Test
 	void everyClientGetsARetryAndABreakerNamedAfterIt() {

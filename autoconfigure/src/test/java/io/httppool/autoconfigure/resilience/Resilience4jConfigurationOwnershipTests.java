@@ -14,14 +14,11 @@ import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolClients;
-import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.resilience.FailureClassifier;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,14 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Resilience4jConfigurationOwnershipTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
-				HttpPoolResilienceAutoConfiguration.class, WebClientAutoConfiguration.class,
-				io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration.class,
-				io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration.class,
-				io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration.class))
-		.withPropertyValues("http.pool.clients.stt.base-url=http://127.0.0.1:9",
-				"http.pool.clients.tts.base-url=http://127.0.0.1:9");
+	private final ApplicationContextRunner runner = HttpPoolResilienceAutoConfigurationTests.runner();
 
 	@Test
 	void configsDefaultIsInheritedByEveryClientOverItsHttpPoolSettings() {
