@@ -1,5 +1,6 @@
 package io.httppool;
 
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.client.RestClient;
@@ -45,6 +46,18 @@ public interface HttpPoolClientCustomizer {
 	 * request factory
 	 */
 	default void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	}
+
+	/**
+	 * Return a recorder the client's guard tells about every attempt when it ends (see
+	 * {@link HttpPoolAttemptRecorder}), or {@code null} for none. With no recorder from
+	 * any customizer the guard only counts attempts and reads no clock.
+	 * @param settings the client's effective settings
+	 * @return the recorder of this client's attempts, or {@code null}
+	 * @since 0.2.0
+	 */
+	default @Nullable HttpPoolAttemptRecorder attemptRecorder(HttpPoolClientSettings settings) {
+		return null;
 	}
 
 }
