@@ -50,8 +50,10 @@ public interface HttpPoolClientCustomizer {
 
 	/**
 	 * Return a recorder the client's guard tells about every attempt when it ends (see
-	 * {@link HttpPoolAttemptRecorder}), or {@code null} for none. With no recorder from
-	 * any customizer the guard only counts attempts and reads no clock.
+	 * {@link HttpPoolAttemptRecorder}), or {@code null} for none. The recorders of all
+	 * customizers are told in customizer order; one that throws is logged and the others
+	 * still run. With no recorder at all the guard only counts attempts and reads no
+	 * clock.
 	 * @param settings the client's effective settings
 	 * @return the recorder of this client's attempts, or {@code null}
 	 * @since 0.2.0

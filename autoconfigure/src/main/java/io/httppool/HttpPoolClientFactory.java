@@ -81,7 +81,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		}
 		ReactorNettyTransport.checkNoReactorNettyWiretap(settings, httpClient);
 		ClientGuard guard = new ClientGuard(settings, timeouts,
-				new Attempts(settings.name(), tracker, attemptRecorder(settings)));
+				new Attempts(settings.name(), tracker, attemptRecorders(settings)));
 		WebClient.Builder webClient = this.webClientBuilders.get();
 		configure(settings, httpClient, guard, webClient);
 		RestClient.Builder restClient = this.restClientBuilders.get();
@@ -90,7 +90,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 				guard);
 	}
 
-	private @Nullable HttpPoolAttemptRecorder attemptRecorder(HttpPoolClientSettings settings) {
+	private List<HttpPoolAttemptRecorder> attemptRecorders(HttpPoolClientSettings settings) {
 		List<HttpPoolAttemptRecorder> recorders = new ArrayList<>();
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			HttpPoolAttemptRecorder recorder = customizer.attemptRecorder(settings);
@@ -98,11 +98,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 				recorders.add(recorder);
 			}
 		}
-		return switch (recorders.size()) {
-			case 0 -> null;
-			case 1 -> recorders.get(0);
-			default -> new AttemptRecorders(recorders);
-		};
+		return recorders;
 	}
 
 	/**

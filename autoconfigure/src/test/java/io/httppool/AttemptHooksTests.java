@@ -2,6 +2,8 @@ package io.httppool;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.httppool.autoconfigure.metrics.HttpPoolMetricsAutoConfiguration;
 import io.httppool.metrics.HttpPoolMeters;
@@ -17,6 +19,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +88,44 @@ class AttemptHooksTests {
 				assertThat(context).doesNotHaveBean(MeterRegistry.class);
 				assertOnlyCounted(context);
 			});
+	}
+
+	@Test
+	void whenARecorderThrowsThenTheCallerStillGetsTheTypedFailureAndTheOtherRecordersRun() {
+		List<Throwable> seen = new CopyOnWriteArrayList<>();
+		HttpPoolClientCustomizer broken = new HttpPoolClientCustomizer() {
+
+			@Override
+			public HttpPoolAttemptRecorder attemptRecorder(HttpPoolClientSettings settings) {
+				return new HttpPoolAttemptRecorder() {
+
+					@Override
+					public void responded(HttpMethod method, int status, long nanos) {
+						throw new IllegalStateException("broken recorder");
+					}
+
+					@Override
+					public void failed(HttpMethod method, Throwable failure, long nanos) {
+						seen.add(failure);
+						throw new IllegalStateException("broken recorder");
+					}
+
+				};
+			}
+
+		};
+		this.withMetrics.withBean("brokenRecorder", HttpPoolClientCustomizer.class, () -> broken).run((context) -> {
+			StepVerifier.create(context.getBean("apiWebClient", WebClient.class).get().retrieve().toBodilessEntity())
+				.expectError(HttpPoolTransportException.class)
+				.verify(Duration.ofSeconds(10));
+			assertThat(seen).hasSize(1);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get(HttpPoolMeters.REQUESTS)
+				.tags(HttpPoolMeters.CLIENT, "api", HttpPoolMeters.STATUS, HttpPoolMeters.STATUS_IO_ERROR)
+				.timer()
+				.count()).isOne();
+			assertThat(context.getBean(HttpPoolClients.class).get("api").state().requests()).isOne();
+		});
 	}
 
 	private static void assertOnlyCounted(AssertableApplicationContext context) {
