@@ -2,11 +2,13 @@ package io.httppool;
 
 import java.io.IOException;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -17,16 +19,23 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Refuses requests once the client shuts down and hands every failure of an exchange to
- * the caller typed, naming the client: Reactor Netty's pool errors as
- * {@link HttpPoolExhaustedException}, timeouts as {@link HttpPoolTimeoutException} (see
- * {@link TypedTimeouts}), the starter's own exceptions raised inside Reactor Netty
- * unwrapped from the {@code IOException} and Spring exception that carry them, and other
- * transport failures as {@link HttpPoolTransportException} (see
- * {@link TransportFailures}). Installed innermost, next to the network, on both the
- * {@code WebClient} and the {@code RestClient} of a client; on the happy path it costs
- * one volatile read (and, through {@link GuardedResponses}, one small wrapper per
- * response so that failures while the body streams are typed as well).
+ * Refuses requests once the client shuts down, hands every failure of an exchange to the
+ * caller typed, naming the client, and sees every attempt end. Failures are typed:
+ * Reactor Netty's pool errors as {@link HttpPoolExhaustedException}, timeouts as
+ * {@link HttpPoolTimeoutException} (see {@link TypedTimeouts}), the starter's own
+ * exceptions raised inside Reactor Netty unwrapped from the {@code IOException} and
+ * Spring exception that carry them, and other transport failures as
+ * {@link HttpPoolTransportException} (see {@link TransportFailures}). Installed
+ * innermost, next to the network, on both the {@code WebClient} and the
+ * {@code RestClient} of a client, so every retry passes it as an attempt of its own.
+ *
+ * <p>
+ * Every attempt that ends (response headers or failure) is handed to the client's
+ * {@link Attempts}, which counts it and records it. The {@code RestClient} path costs a
+ * clock read at most; the {@code WebClient} path one {@link GuardedAttempt} operator per
+ * attempt, which both types the failure and ends the attempt (it replaces the error
+ * mapping operator that was there anyway), and no lambda: the function that types body
+ * failures is built once per client.
  */
 final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
 
@@ -39,16 +48,17 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	private final TypedTimeouts timeouts;
 
-	// built once: a method reference evaluated per request would allocate per request
-	private final Predicate<Throwable> isTranslatable = ClientGuard::isTranslatable;
+	private final Attempts attempts;
 
-	private final Function<Throwable, Throwable> translate = this::translate;
+	// built once per client: a lambda made per response would allocate per response
+	private final Function<Throwable, Flux<DataBuffer>> bodyFailure = (ex) -> Flux.error(typed(ex));
 
 	private volatile boolean shuttingDown;
 
-	ClientGuard(HttpPoolClientSettings settings, TypedTimeouts timeouts) {
+	ClientGuard(HttpPoolClientSettings settings, TypedTimeouts timeouts, Attempts attempts) {
 		this.settings = settings;
 		this.timeouts = timeouts;
+		this.attempts = attempts;
 	}
 
 	void shutdown() {
@@ -69,15 +79,15 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		if (rejected != null) {
 			return Mono.error(rejected);
 		}
-		return next.exchange(request).onErrorMap(this.isTranslatable, this.translate);
+		return GuardedAttempt.of(next.exchange(request), this, request.method());
 	}
 
-	Predicate<Throwable> isTranslatable() {
-		return this.isTranslatable;
-	}
-
-	Function<Throwable, Throwable> translation() {
-		return this.translate;
+	/**
+	 * The function that types a failure of a response body, for
+	 * {@code Flux.onErrorResume}; one per client.
+	 */
+	Function<Throwable, Flux<DataBuffer>> bodyFailure() {
+		return this.bodyFailure;
 	}
 
 	@Override
@@ -87,18 +97,36 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		if (rejected != null) {
 			throw rejected;
 		}
+		HttpMethod method = request.getMethod();
+		long start = this.attempts.started();
+		ClientHttpResponse response;
 		try {
-			return GuardedResponses.guard(execution.execute(request, body), this);
+			response = execution.execute(request, body);
 		}
 		catch (IOException | RuntimeException ex) {
+			this.attempts.failed(method, ex, start);
 			if (isTranslatable(ex)) {
 				throw translate(ex);
 			}
 			throw ex;
 		}
+		this.attempts.responded(method, response.getStatusCode().value(), start);
+		return GuardedResponses.guard(response, this);
 	}
 
-	private static boolean isTranslatable(Throwable ex) {
+	Attempts attempts() {
+		return this.attempts;
+	}
+
+	/**
+	 * Return the typed exception for a failure that {@link #isTranslatable(Throwable)},
+	 * the failure itself otherwise.
+	 */
+	Throwable typed(Throwable ex) {
+		return isTranslatable(ex) ? translate(ex) : ex;
+	}
+
+	static boolean isTranslatable(Throwable ex) {
 		return poolCause(ex) != null || TypedTimeouts.isTimeout(ex) || TransportFailures.own(ex) != null
 				|| TransportFailures.find(ex) != null;
 	}

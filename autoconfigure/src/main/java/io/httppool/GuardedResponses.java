@@ -86,7 +86,7 @@ final class GuardedResponses {
 
 		@Override
 		public Flux<DataBuffer> getBody() {
-			return getDelegate().getBody().onErrorMap(this.guard.isTranslatable(), this.guard.translation());
+			return getDelegate().getBody().onErrorResume(this.guard.bodyFailure());
 		}
 
 	}
@@ -176,7 +176,7 @@ final class GuardedResponses {
 
 	// a runtime exception passes Spring's message converters as is
 	private static <E extends Exception> E typed(E ex, ClientGuard guard) {
-		if (guard.isTranslatable().test(ex)) {
+		if (ClientGuard.isTranslatable(ex)) {
 			throw guard.translate(ex);
 		}
 		return ex;

@@ -1,5 +1,6 @@
 package io.httppool;
 
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.client.RestClient;
@@ -45,6 +46,20 @@ public interface HttpPoolClientCustomizer {
 	 * request factory
 	 */
 	default void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	}
+
+	/**
+	 * Return a recorder the client's guard tells about every attempt when it ends (see
+	 * {@link HttpPoolAttemptRecorder}), or {@code null} for none. The recorders of all
+	 * customizers are told in customizer order; one that throws is logged and the others
+	 * still run. With no recorder at all the guard only counts attempts and reads no
+	 * clock.
+	 * @param settings the client's effective settings
+	 * @return the recorder of this client's attempts, or {@code null}
+	 * @since 0.2.0
+	 */
+	default @Nullable HttpPoolAttemptRecorder attemptRecorder(HttpPoolClientSettings settings) {
+		return null;
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.httppool;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -79,13 +80,25 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 			httpClient = customizer.customizeHttpClient(settings, httpClient);
 		}
 		ReactorNettyTransport.checkNoReactorNettyWiretap(settings, httpClient);
-		ClientGuard guard = new ClientGuard(settings, timeouts);
+		ClientGuard guard = new ClientGuard(settings, timeouts,
+				new Attempts(settings.name(), tracker, attemptRecorders(settings)));
 		WebClient.Builder webClient = this.webClientBuilders.get();
 		configure(settings, httpClient, guard, webClient);
 		RestClient.Builder restClient = this.restClientBuilders.get();
 		configure(settings, httpClient, guard, restClient);
 		return new HttpPoolClient(settings, provider, httpClient, webClient.build(), restClient.build(), tracker,
 				guard);
+	}
+
+	private List<HttpPoolAttemptRecorder> attemptRecorders(HttpPoolClientSettings settings) {
+		List<HttpPoolAttemptRecorder> recorders = new ArrayList<>();
+		for (HttpPoolClientCustomizer customizer : this.customizers) {
+			HttpPoolAttemptRecorder recorder = customizer.attemptRecorder(settings);
+			if (recorder != null) {
+				recorders.add(recorder);
+			}
+		}
+		return recorders;
 	}
 
 	/**

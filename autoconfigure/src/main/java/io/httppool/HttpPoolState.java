@@ -22,7 +22,8 @@ package io.httppool;
  * @param maxConcurrentStreams the configured maximum of streams per HTTP/2 connection (1
  * for HTTP/1.1)
  * @param connectionsOpened TCP connections opened since the client started
- * @param requests requests sent on the wire since the client started, retries included
+ * @param requests attempts that ended since the client started, answered or failed,
+ * retries included: the same count as the {@code http.pool.requests} timer's
  * @author http-pool team
  * @since 0.1.0
  */

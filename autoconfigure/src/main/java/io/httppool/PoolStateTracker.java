@@ -11,8 +11,9 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Keeps the live metrics of every per-address pool of one client, handed over by Reactor
- * Netty when a pool is created, and counts opened connections and sent requests. Reading
- * it never touches the network and never blocks.
+ * Netty when a pool is created, and counts opened connections and attempts (told by
+ * {@link Attempts}, the one place an attempt ends). Reading it never touches the network
+ * and never blocks.
  */
 final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 
@@ -54,7 +55,7 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 		this.connectionsOpened.increment();
 	}
 
-	void requestSent() {
+	void attemptEnded() {
 		this.requests.increment();
 	}
 

@@ -105,8 +105,13 @@ final class ReactorNettyTransport {
 			.responseTimeout(timeouts.responseTimeout())
 			.compress(settings.compression())
 			.followRedirect(settings.followRedirects())
-			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, keepAlive, settings.isHttp2()))
-			.doOnRequest(onRequest(settings, tracker));
+			.observe(new ConnectionWatch(settings, tracker, typedTimeouts, keepAlive, settings.isHttp2()));
+		// attempts are counted by the client's guard (Attempts), not here
+		int maxResets = settings.http2().maxResetsPerConnection();
+		if (maxResets > 0) {
+			String name = settings.name();
+			client = client.doOnRequest((request, connection) -> Http2ResetBudget.watch(connection, name, maxResets));
+		}
 		if (settings.wiretap()) {
 			String category = "reactor.netty.http.client.HttpClient." + settings.name();
 			SanitizedHttp2FrameLogger frameLogger = new SanitizedHttp2FrameLogger(category);
@@ -150,19 +155,6 @@ final class ReactorNettyTransport {
 			client = client.proxy((spec) -> configureProxy(spec, proxy));
 		}
 		return client;
-	}
-
-	private static java.util.function.BiConsumer<reactor.netty.http.client.HttpClientRequest, reactor.netty.Connection> onRequest(
-			HttpPoolClientSettings settings, PoolStateTracker tracker) {
-		int maxResets = settings.http2().maxResetsPerConnection();
-		if (maxResets == 0) {
-			return (request, connection) -> tracker.requestSent();
-		}
-		String name = settings.name();
-		return (request, connection) -> {
-			tracker.requestSent();
-			Http2ResetBudget.watch(connection, name, maxResets);
-		};
 	}
 
 	/**

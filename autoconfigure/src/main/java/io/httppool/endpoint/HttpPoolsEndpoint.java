@@ -134,7 +134,8 @@ public class HttpPoolsEndpoint {
 	 * @param utilization share of the pool's capacity in use, from 0 to 1
 	 * @param circuitBreaker state of the client's circuit breaker, {@code null} without
 	 * one
-	 * @param requests requests sent on the wire since start, retries included
+	 * @param requests attempts that ended since start, answered or failed, retries
+	 * included: the count of the {@code http.pool.requests} timer, from the same event
 	 * @param connectionsOpened TCP connections opened since start
 	 * @param reuseRatio share of requests that reused an open connection, from 0 to 1
 	 */

@@ -8,33 +8,32 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.httppool.Causes;
+import io.httppool.HttpPoolAttemptRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.noop.NoopTimer;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientRequest;
-import reactor.netty.http.client.HttpClientResponse;
-import reactor.util.context.ContextView;
+
+import org.springframework.http.HttpMethod;
 
 /**
  * Records the {@value HttpPoolMeters#REQUESTS} timer of one client: one sample per
- * attempt on the wire, from the moment the attempt asks the pool for a connection until
- * the response headers arrive, or until it fails. It hooks into the Reactor Netty
- * {@link HttpClient} the client's {@code WebClient}, {@code RestClient} and HTTP service
- * groups share, so all of them are measured once, and every retry is its own attempt.
+ * attempt, from the moment the attempt is handed to the transport (before it asks the
+ * pool for a connection) until the response headers arrive, or until it fails. It is the
+ * client's {@link HttpPoolAttemptRecorder}: the client's guard, which every attempt of
+ * its {@code WebClient}, {@code RestClient} and HTTP service groups passes, calls it when
+ * an attempt ends, in the same call that counts the attempt for the {@code httppools}
+ * endpoint. No hook on the Reactor Netty client and no Reactor operator of its own.
  *
  * <p>
  * Tags are bounded: {@value HttpPoolMeters#CLIENT}, {@value HttpPoolMeters#METHOD},
  * {@value HttpPoolMeters#STATUS} and {@value HttpPoolMeters#OUTCOME}; no URI and no
  * remote address. Timers are registered on first use and then cached per method and
- * status, so a request costs a context lookup, an array read and the timer's own
- * recording, with no string building.
+ * status, so an attempt costs an array read and the timer's own recording, with no string
+ * building.
  *
  * <p>
  * An attempt cancelled by its caller before the response headers arrive (for example by
@@ -43,9 +42,11 @@ import reactor.util.context.ContextView;
  * @author http-pool team
  * @since 0.1.0
  */
-public final class HttpPoolRequestMetrics {
+public final class HttpPoolRequestMetrics implements HttpPoolAttemptRecorder {
 
-	private static final String ATTEMPT = HttpPoolRequestMetrics.class.getName() + ".attempt";
+	private static final HttpMethod[] STANDARD_METHODS = { HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.TRACE,
+			HttpMethod.valueOf("CONNECT") };
 
 	private static final String[] METHODS = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
 			"CONNECT", HttpPoolMeters.OTHER_METHOD };
@@ -82,48 +83,37 @@ public final class HttpPoolRequestMetrics {
 	}
 
 	/**
-	 * Return the given client with the hooks that time every attempt. Reactor Netty
-	 * composes these hooks with any others, including its own metrics.
-	 * @param httpClient the client to instrument
-	 * @return the instrumented client
+	 * Whether the given registry records the {@value HttpPoolMeters#REQUESTS} timer of
+	 * the given client, asked of the registry itself: its meter filters (Spring Boot's
+	 * {@code management.metrics.enable.*} among them) decide. The probe timer it
+	 * registers for that is removed again.
+	 * @param registry the registry
+	 * @param clientName the client name
+	 * @return {@code false} if the registry denies the timer
 	 */
-	public HttpClient instrument(HttpClient httpClient) {
-		return httpClient.mapConnect(HttpPoolRequestMetrics::startAttempt)
-			.doOnResponse(this::responseReceived)
-			.doOnRequestError(this::attemptFailed);
-	}
-
-	// The connect Mono of Reactor Netty spans one attempt: pool acquire, connect, send,
-	// and the wait for the response headers. Its context is what the hooks see.
-	private static Mono<? extends Connection> startAttempt(Mono<? extends Connection> connect) {
-		return Mono.defer(() -> {
-			Attempt attempt = new Attempt(System.nanoTime());
-			return connect.contextWrite((context) -> context.put(ATTEMPT, attempt));
-		});
-	}
-
-	private void responseReceived(HttpClientResponse response, Connection connection) {
-		Attempt attempt = attempt(response.currentContextView());
-		if (attempt != null && attempt.complete()) {
-			int status = response.status().code();
-			record(attempt, response.method(), (status >= 100 && status <= MAX_STATUS) ? status : CLIENT_ERROR_SLOT);
+	public static boolean isEnabled(MeterRegistry registry, String clientName) {
+		Timer probe = builder(clientName, METHODS[0], 200).register(registry);
+		if (probe instanceof NoopTimer) {
+			return false;
 		}
-	}
-
-	private void attemptFailed(HttpClientRequest request, Throwable error) {
-		Attempt attempt = attempt(request.currentContextView());
-		if (attempt != null && attempt.complete()) {
-			record(attempt, request.method(), failureSlot(error));
+		if (probe.count() == 0) {
+			registry.remove(probe);
 		}
+		return true;
 	}
 
-	private static @Nullable Attempt attempt(ContextView context) {
-		return context.getOrDefault(ATTEMPT, null);
+	@Override
+	public void responded(HttpMethod method, int status, long nanos) {
+		record(method, (status >= 100 && status <= MAX_STATUS) ? status : CLIENT_ERROR_SLOT, nanos);
 	}
 
-	private void record(Attempt attempt, HttpMethod method, int slot) {
-		long elapsed = System.nanoTime() - attempt.startNanos;
-		timer(methodIndex(method), slot).record(elapsed, TimeUnit.NANOSECONDS);
+	@Override
+	public void failed(HttpMethod method, Throwable failure, long nanos) {
+		record(method, failureSlot(failure), nanos);
+	}
+
+	private void record(HttpMethod method, int slot, long nanos) {
+		timer(methodIndex(method), slot).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	private Timer timer(int method, int slot) {
@@ -142,18 +132,25 @@ public final class HttpPoolRequestMetrics {
 	}
 
 	private Timer register(String method, int slot) {
-		return Timer.builder(HttpPoolMeters.REQUESTS)
-			.description("Attempts on the wire, from pool acquire to response headers or failure")
-			.tags(Tags.of(HttpPoolMeters.CLIENT, this.clientName, HttpPoolMeters.METHOD, method, HttpPoolMeters.STATUS,
-					status(slot), HttpPoolMeters.OUTCOME, outcome(slot)))
-			.serviceLevelObjectives(SLO_BOUNDARIES)
-			.register(this.registry);
+		return builder(this.clientName, method, slot).register(this.registry);
 	}
 
+	private static Timer.Builder builder(String clientName, String method, int slot) {
+		return Timer.builder(HttpPoolMeters.REQUESTS)
+			.description("Attempts on the wire, from pool acquire to response headers or failure")
+			.tags(tags(clientName, method, status(slot), outcome(slot)))
+			.serviceLevelObjectives(SLO_BOUNDARIES);
+	}
+
+	private static Tags tags(String clientName, String method, String status, String outcome) {
+		return Tags.of(HttpPoolMeters.CLIENT, clientName, HttpPoolMeters.METHOD, method, HttpPoolMeters.STATUS, status,
+				HttpPoolMeters.OUTCOME, outcome);
+	}
+
+	// Spring's standard methods are constants: equals answers by identity for them
 	private static int methodIndex(HttpMethod method) {
-		String name = method.name();
-		for (int i = 0; i < OTHER_METHOD_INDEX; i++) {
-			if (METHODS[i].equals(name)) {
+		for (int i = 0; i < STANDARD_METHODS.length; i++) {
+			if (STANDARD_METHODS[i].equals(method)) {
 				return i;
 			}
 		}
@@ -198,31 +195,6 @@ public final class HttpPoolRequestMetrics {
 
 	private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
 		return Causes.find(error, type) != null;
-	}
-
-	/**
-	 * One attempt: when it started and whether it was recorded.
-	 */
-	private static final class Attempt {
-
-		final long startNanos;
-
-		private volatile boolean completed;
-
-		Attempt(long startNanos) {
-			this.startNanos = startNanos;
-		}
-
-		// hooks of one attempt run one after the other; the flag only guards against a
-		// second terminal hook for the same attempt
-		boolean complete() {
-			if (this.completed) {
-				return false;
-			}
-			this.completed = true;
-			return true;
-		}
-
 	}
 
 }

@@ -1,17 +1,22 @@
 package io.httppool.autoconfigure.metrics;
 
+import io.httppool.HttpPoolAttemptRecorder;
 import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.metrics.HttpPoolRequestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.netty.http.client.HttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Instruments every client's Reactor Netty {@link HttpClient} with its
- * {@code http.pool.requests} timer. Hooking there rather than into the {@code WebClient}
- * or {@code RestClient} measures both of them, and HTTP service groups, with one
- * implementation, and sees every retry as its own attempt. Define a bean of this type to
- * replace it.
+ * Gives every client its {@code http.pool.requests} timer as the recorder its guard tells
+ * about every attempt ({@link HttpPoolRequestMetrics}). Recording there rather than in
+ * the {@code WebClient}, the {@code RestClient} or the Reactor Netty client measures both
+ * clients and HTTP service groups with one implementation, sees every retry as an attempt
+ * of its own, and needs no hook of its own. A client whose timer the registry denies
+ * ({@code management.metrics.enable.http.pool=false} or
+ * {@code management.metrics.enable.http.pool.requests=false}) gets no recorder: its
+ * attempts are counted for the {@code httppools} endpoint and nothing else runs. Define a
+ * bean of this type to replace it.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -29,8 +34,9 @@ public class HttpPoolRequestMetricsCustomizer implements HttpPoolClientCustomize
 	}
 
 	@Override
-	public HttpClient customizeHttpClient(HttpPoolClientSettings settings, HttpClient httpClient) {
-		return new HttpPoolRequestMetrics(settings.name(), this.registry).instrument(httpClient);
+	public @Nullable HttpPoolAttemptRecorder attemptRecorder(HttpPoolClientSettings settings) {
+		return HttpPoolRequestMetrics.isEnabled(this.registry, settings.name())
+				? new HttpPoolRequestMetrics(settings.name(), this.registry) : null;
 	}
 
 }

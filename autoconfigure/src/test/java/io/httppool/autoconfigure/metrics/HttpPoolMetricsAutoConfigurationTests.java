@@ -2,6 +2,8 @@ package io.httppool.autoconfigure.metrics;
 
 import java.time.Duration;
 
+import io.httppool.HttpPoolAttemptRecorder;
+import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.metrics.HttpPoolMeters;
@@ -11,11 +13,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.HttpProtocol;
-import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -158,8 +160,8 @@ class HttpPoolMetricsAutoConfigurationTests {
 		HttpPoolRequestMetricsCustomizer customizer = new HttpPoolRequestMetricsCustomizer(Metrics.globalRegistry) {
 
 			@Override
-			public HttpClient customizeHttpClient(io.httppool.HttpPoolClientSettings settings, HttpClient httpClient) {
-				return httpClient;
+			public @Nullable HttpPoolAttemptRecorder attemptRecorder(HttpPoolClientSettings settings) {
+				return null;
 			}
 
 		};

@@ -1,5 +1,6 @@
 package io.httppool.benchmarks.jmh;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +37,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientMetricsRecorder;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -46,13 +48,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Cost per request of each http-pool layer: GETs over one h2c connection to a Reactor
- * Netty server in the same JVM, for raw Reactor Netty, Spring's plain {@code WebClient}
- * on the same kind of pool, and the starter's {@code WebClient} with its defaults, with
- * each layer switched off in turn, and with all of them off. {@code get} is one request
- * at a time (latency, thread hops included); {@code get128} is 128 requests in flight on
- * the one connection, reported per request. Run with {@code -prof gc} for bytes per
- * request ({@code gc.alloc.rate.norm}, the in-JVM server's share included, the same for
- * every variant).
+ * Netty server in the same JVM, for raw Reactor Netty (also with Reactor Netty's metrics
+ * hooks on and a recorder that records nothing), Spring's plain {@code WebClient} on the
+ * same kind of pool, and the starter's {@code WebClient} with its defaults, with each
+ * layer switched off in turn, and with all of them off. {@code get} is one request at a
+ * time (latency, thread hops included); {@code get128} is 128 requests in flight on the
+ * one connection, reported per request. Run with {@code -prof gc} for bytes per request
+ * ({@code gc.alloc.rate.norm}, the in-JVM server's share included, the same for every
+ * variant).
  *
  * <p>
  * The retry budget has no switch of its own: {@code starter-no-retry} takes it off with
@@ -73,8 +76,9 @@ public class LayerCostBenchmark {
 	private static final String[] SMOKE_VARIANTS = { "raw-reactor-netty", "plain-webclient", "starter-defaults",
 			"starter-bare" };
 
-	@Param({ "raw-reactor-netty", "plain-webclient", "starter-defaults", "starter-no-retry", "starter-no-breaker",
-			"starter-no-deadline", "starter-no-metrics", "starter-no-observation", "starter-bare" })
+	@Param({ "raw-reactor-netty", "raw-reactor-netty-recorder", "plain-webclient", "starter-defaults",
+			"starter-no-retry", "starter-no-breaker", "starter-no-deadline", "starter-no-metrics",
+			"starter-no-observation", "starter-bare" })
 	public String variant = "starter-defaults";
 
 	private @Nullable LoopResources serverLoops;
@@ -98,9 +102,14 @@ public class LayerCostBenchmark {
 			.bindNow();
 		String baseUrl = "http://127.0.0.1:" + this.server.port();
 		switch (this.variant) {
-			case "raw-reactor-netty" -> {
+			case "raw-reactor-netty", "raw-reactor-netty-recorder" -> {
 				ConnectionProvider provider = singleConnection("raw");
-				HttpClient client = HttpClient.create(provider).protocol(HttpProtocol.H2C).baseUrl(baseUrl);
+				HttpClient raw = HttpClient.create(provider).protocol(HttpProtocol.H2C).baseUrl(baseUrl);
+				// what Reactor Netty's own metrics hooks cost, with a recorder that
+				// records
+				// nothing: the alternative http-pool's request timer does not take
+				HttpClient client = this.variant.equals("raw-reactor-netty") ? raw
+						: raw.metrics(true, () -> NoopRecorder.INSTANCE, (uri) -> "/items");
 				this.call = () -> client.get().uri("/items").responseSingle((response, body) -> {
 					if (response.status().code() != 200) {
 						return Mono.error(new IllegalStateException("status " + response.status()));
@@ -149,6 +158,65 @@ public class LayerCostBenchmark {
 			case "starter-no-observation" -> new Layers(on.retry(), on.breaker(), on.deadline(), on.metrics(), false);
 			default -> throw new IllegalArgumentException("Unknown variant " + variant);
 		};
+	}
+
+	/**
+	 * A Reactor Netty metrics recorder that records nothing.
+	 */
+	private static final class NoopRecorder implements HttpClientMetricsRecorder {
+
+		static final NoopRecorder INSTANCE = new NoopRecorder();
+
+		@Override
+		public void recordDataReceivedTime(SocketAddress remoteAddress, String uri, String method, String status,
+				Duration time) {
+		}
+
+		@Override
+		public void recordDataSentTime(SocketAddress remoteAddress, String uri, String method, Duration time) {
+		}
+
+		@Override
+		public void recordResponseTime(SocketAddress remoteAddress, String uri, String method, String status,
+				Duration time) {
+		}
+
+		@Override
+		public void recordDataReceived(SocketAddress remoteAddress, String uri, long bytes) {
+		}
+
+		@Override
+		public void recordDataSent(SocketAddress remoteAddress, String uri, long bytes) {
+		}
+
+		@Override
+		public void incrementErrorsCount(SocketAddress remoteAddress, String uri) {
+		}
+
+		@Override
+		public void recordDataReceived(SocketAddress remoteAddress, long bytes) {
+		}
+
+		@Override
+		public void recordDataSent(SocketAddress remoteAddress, long bytes) {
+		}
+
+		@Override
+		public void incrementErrorsCount(SocketAddress remoteAddress) {
+		}
+
+		@Override
+		public void recordTlsHandshakeTime(SocketAddress remoteAddress, Duration time, String status) {
+		}
+
+		@Override
+		public void recordConnectTime(SocketAddress remoteAddress, Duration time, String status) {
+		}
+
+		@Override
+		public void recordResolveAddressTime(SocketAddress remoteAddress, Duration time, String status) {
+		}
+
 	}
 
 	private static ConnectionProvider singleConnection(String name) {

@@ -1,0 +1,40 @@
+package io.httppool.metrics;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+
+import org.springframework.http.client.observation.ClientRequestObservationContext;
+import org.springframework.http.client.observation.DefaultClientRequestObservationConvention;
+
+/**
+ * Spring's {@code RestClient} observation convention with the http-pool client's name as
+ * one more low-cardinality key, {@value HttpPoolMeters#CLIENT}: the
+ * {@code http.client.requests} timer and its spans of a client's {@code RestClient} say
+ * which client made the call, with the same tag as the {@code http.pool.*} meters.
+ * Everything else (name, keys, contextual name) is Spring's default.
+ *
+ * @author http-pool team
+ * @since 0.2.0
+ * @see HttpPoolWebClientObservationConvention
+ */
+public class HttpPoolRestClientObservationConvention extends DefaultClientRequestObservationConvention {
+
+	private final KeyValue client;
+
+	/**
+	 * Create the convention of one client.
+	 * @param name the observation name
+	 * ({@code management.observations.http.client.requests.name})
+	 * @param clientName the http-pool client name
+	 */
+	public HttpPoolRestClientObservationConvention(String name, String clientName) {
+		super(name);
+		this.client = KeyValue.of(HttpPoolMeters.CLIENT, clientName);
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues(ClientRequestObservationContext context) {
+		return super.getLowCardinalityKeyValues(context).and(this.client);
+	}
+
+}
