@@ -2,6 +2,7 @@ package io.httppool.autoconfigure;
 
 import java.beans.PropertyDescriptor;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -156,10 +157,9 @@ public final class HttpPoolSettingsMapper {
 						client.getPendingAcquireTimeout(), client.getMaxIdleTime(), client.getMaxLifeTime(),
 						client.getEvictionInterval(), client.getLeasingStrategy()),
 				new HttpPoolClientSettings.Http2(http2.getMaxConcurrentStreams(), http2.getMinConnections(),
-						http2.getPingAckTimeout().isZero() ? null : http2.getPingAckTimeout(),
-						http2.getMaxResetsPerConnection()),
+						orNone(http2.getPingAckTimeout()), http2.getMaxResetsPerConnection()),
 				new HttpPoolClientSettings.Timeouts(client.getConnectTimeout(), client.getResponseTimeout(),
-						client.getReadTimeout(), client.getWriteTimeout()),
+						orNone(client.getReadTimeout()), orNone(client.getWriteTimeout())),
 				new HttpPoolClientSettings.Ssl(client.getSsl().getBundle(), client.getSsl().isTrustAll()),
 				proxy(client.getProxy()), client.isCompression(), client.isFollowRedirects(), client.isWiretap(),
 				new HttpPoolClientSettings.Health(client.getHealth().getDegradedThreshold(),
@@ -169,8 +169,20 @@ public final class HttpPoolSettingsMapper {
 						retry.getBudget()),
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
-				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()),
-				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null);
+				new HttpPoolClientSettings.Bulkhead(orNone(client.getBulkhead().getMaxConcurrentCalls())),
+				orNone(client.getTimeout()));
+	}
+
+	/**
+	 * The one convention of special values: unset keeps the default, 0 switches the thing
+	 * off, which the settings record says with {@code null}.
+	 */
+	private static @Nullable Duration orNone(@Nullable Duration value) {
+		return (value != null && !value.isZero()) ? value : null;
+	}
+
+	private static @Nullable Integer orNone(@Nullable Integer value) {
+		return (value != null && value != 0) ? value : null;
 	}
 
 	private static HttpPoolClientSettings.@Nullable Proxy proxy(HttpPoolProperties.Proxy proxy) {

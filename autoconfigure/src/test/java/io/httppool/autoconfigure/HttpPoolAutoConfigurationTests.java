@@ -203,6 +203,38 @@ class HttpPoolAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAKeyThatCanBeSwitchedOffIsZeroThenItIsOff() {
+		this.runner
+			.withPropertyValues("http.pool.defaults.read-timeout=5s", "http.pool.defaults.write-timeout=5s",
+					"http.pool.defaults.bulkhead.max-concurrent-calls=10",
+					"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.read-timeout=0",
+					"http.pool.clients.stt.write-timeout=0s", "http.pool.clients.stt.timeout=0",
+					"http.pool.clients.stt.eviction-interval=0", "http.pool.clients.stt.http2.ping-ack-timeout=0",
+					"http.pool.clients.stt.http2.max-resets-per-connection=0",
+					"http.pool.clients.stt.bulkhead.max-concurrent-calls=0",
+					"http.pool.clients.llm.base-url=https://llm.example.com")
+			.run((context) -> {
+				HttpPoolClients clients = context.getBean(HttpPoolClients.class);
+				HttpPoolClientSettings stt = clients.get("stt").settings();
+				assertThat(stt.timeouts().readTimeout()).isNull();
+				assertThat(stt.timeouts().writeTimeout()).isNull();
+				assertThat(stt.timeout()).isNull();
+				assertThat(stt.pool().evictionInterval()).isZero();
+				assertThat(stt.http2().pingAckTimeout()).isNull();
+				assertThat(stt.http2().maxResetsPerConnection()).isZero();
+				assertThat(stt.bulkhead().maxConcurrentCalls()).isNull();
+				// unset: the defaults
+				HttpPoolClientSettings llm = clients.get("llm").settings();
+				assertThat(llm.timeouts().readTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(llm.timeouts().writeTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(llm.timeout()).isEqualTo(Duration.ofSeconds(60));
+				assertThat(llm.pool().evictionInterval()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(llm.http2().pingAckTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(llm.bulkhead().maxConcurrentCalls()).isEqualTo(10);
+			});
+	}
+
+	@Test
 	void whenClientIsConfiguredThenQualifiedWebClientAndRestClientBeansExist() {
 		this.runner.withUserConfiguration(QualifiedInjection.class)
 			.withPropertyValues("http.pool.clients.stt.base-url=http://localhost:1",
