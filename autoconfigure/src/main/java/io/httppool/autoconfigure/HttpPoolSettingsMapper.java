@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.httppool.HttpPoolClientSettings;
 import org.jspecify.annotations.Nullable;
@@ -68,7 +69,8 @@ public final class HttpPoolSettingsMapper {
 	public HttpPoolSettingsMapper(HttpPoolProperties properties, BoundConfigurationProperties bound,
 			@Nullable SslBundles sslBundles) {
 		this.properties = properties;
-		this.setKeys = bound.getAll().keySet();
+		ConfigurationPropertyName root = ConfigurationPropertyName.of(HttpPoolProperties.PREFIX);
+		this.setKeys = bound.getAll().keySet().stream().filter(root::isAncestorOf).collect(Collectors.toSet());
 		this.validator = new HttpPoolPropertiesValidator(sslBundles);
 	}
 
@@ -112,7 +114,6 @@ public final class HttpPoolSettingsMapper {
 	 * {@code target}: a read-only property is a nested group and is copied key by key, a
 	 * map is merged, any other value replaces the target's.
 	 */
-	@SuppressWarnings("unchecked")
 	private void applySetKeys(Object source, Object target, ConfigurationPropertyName prefix) {
 		BeanWrapper from = new BeanWrapperImpl(source);
 		BeanWrapper to = new BeanWrapperImpl(target);
