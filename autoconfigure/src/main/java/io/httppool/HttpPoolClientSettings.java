@@ -96,7 +96,8 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * @param maxIdleTime how long a connection may stay idle before it is closed
 	 * @param maxLifeTime how long a connection may live before it is closed once idle
 	 * @param evictionInterval how often idle and expired connections are closed in the
-	 * background
+	 * background, {@link Duration#ZERO} for no background eviction (Reactor Netty's
+	 * meaning, to which it is passed as is)
 	 * @param leasingStrategy order in which idle connections are handed out
 	 */
 	public record Pool(int maxConnections, int pendingAcquireMaxCount, Duration pendingAcquireTimeout,

@@ -1,5 +1,7 @@
 package io.httppool;
 
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +26,15 @@ public abstract class HttpPoolException extends RuntimeException {
 	 */
 	public String getClientName() {
 		return this.clientName;
+	}
+
+	/**
+	 * Return the message, which names the client; never {@code null}.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

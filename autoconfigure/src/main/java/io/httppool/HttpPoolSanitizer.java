@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.lang.Contract;
+
 /**
  * The one place that decides what is secret in a client's configuration and how it is
  * masked. Used by {@link HttpPoolClientSettings#toString()}, validation messages, the
@@ -71,6 +73,7 @@ public final class HttpPoolSanitizer {
 	 * @param text a URL, or a message that may contain URLs, or {@code null}
 	 * @return the text with its secrets masked, or {@code null}
 	 */
+	@Contract("!null -> !null")
 	public static @Nullable String sanitize(@Nullable String text) {
 		if (text == null || (text.indexOf('@') < 0 && text.indexOf('=') < 0)) {
 			return text;

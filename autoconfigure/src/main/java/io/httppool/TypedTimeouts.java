@@ -1,6 +1,7 @@
 package io.httppool;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
@@ -84,21 +85,23 @@ final class TypedTimeouts {
 	}
 
 	/**
-	 * A new read timeout handler, for one response.
-	 * @return the handler, or {@code null} when no read timeout is set
+	 * A new read timeout handler, for one response. Only for a client with a read
+	 * timeout.
+	 * @return the handler
 	 */
-	@Nullable ChannelHandler readTimeoutHandler() {
-		Duration timeout = this.timeouts.readTimeout();
-		return (timeout != null) ? new TypedReadTimeoutHandler(timeout.toMillis()) : null;
+	ChannelHandler readTimeoutHandler() {
+		Duration timeout = Objects.requireNonNull(this.timeouts.readTimeout(), "no read timeout is set");
+		return new TypedReadTimeoutHandler(timeout.toMillis());
 	}
 
 	/**
-	 * A new write timeout handler, for one request.
-	 * @return the handler, or {@code null} when no write timeout is set
+	 * A new write timeout handler, for one request. Only for a client with a write
+	 * timeout.
+	 * @return the handler
 	 */
-	@Nullable ChannelHandler writeTimeoutHandler() {
-		Duration timeout = this.timeouts.writeTimeout();
-		return (timeout != null) ? new TypedWriteTimeoutHandler(timeout.toMillis()) : null;
+	ChannelHandler writeTimeoutHandler() {
+		Duration timeout = Objects.requireNonNull(this.timeouts.writeTimeout(), "no write timeout is set");
+		return new TypedWriteTimeoutHandler(timeout.toMillis());
 	}
 
 	/**

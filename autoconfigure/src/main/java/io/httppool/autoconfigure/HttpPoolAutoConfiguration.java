@@ -15,13 +15,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.BoundConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
-import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -37,7 +37,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
 @ConditionalOnClass({ WebClient.class, HttpClient.class })
 @EnableConfigurationProperties(HttpPoolProperties.class)
-@Import({ HttpPoolClientBeansRegistrar.class, HttpPoolServiceGroupsConfiguration.class })
+@Import({ HttpPoolClientBeansRegistrar.class, HttpPoolServiceGroupsConfiguration.class,
+		HttpPoolCircuitBreakerStatesConfiguration.class })
 @ImportRuntimeHints(HttpPoolRuntimeHints.class)
 public final class HttpPoolAutoConfiguration {
 
@@ -60,10 +61,10 @@ public final class HttpPoolAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpPoolClients httpPoolClients(Environment environment, ObjectProvider<SslBundles> sslBundles,
-			HttpPoolClientFactory factory) {
-		HttpPoolSettingsMapper mapper = new HttpPoolSettingsMapper(environment, sslBundles.getIfAvailable());
-		List<HttpPoolClientSettings> settings = mapper.map(HttpPoolSettingsMapper.clientNames(environment));
+	HttpPoolClients httpPoolClients(HttpPoolProperties properties, BoundConfigurationProperties bound,
+			ObjectProvider<SslBundles> sslBundles, HttpPoolClientFactory factory) {
+		HttpPoolSettingsMapper mapper = new HttpPoolSettingsMapper(properties, bound, sslBundles.getIfAvailable());
+		List<HttpPoolClientSettings> settings = mapper.map();
 		return new HttpPoolClients(settings.stream().map(factory::create).toList());
 	}
 

@@ -28,6 +28,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 class HttpPoolClientBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
+	// set by Spring (EnvironmentAware) before registerBeanDefinitions runs
 	@SuppressWarnings("NullAway.Init")
 	private Environment environment;
 

@@ -120,7 +120,8 @@ public class HttpPoolProperties {
 		private Duration maxLifeTime = Duration.ofMinutes(5);
 
 		/**
-		 * How often idle and expired connections are closed in the background.
+		 * How often idle and expired connections are closed in the background; 0 for no
+		 * background eviction (they are closed when next acquired).
 		 */
 		private Duration evictionInterval = Duration.ofSeconds(10);
 
@@ -146,13 +147,14 @@ public class HttpPoolProperties {
 		private Duration responseTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Maximum time without reading while a response body streams. Unset: only the
-		 * response timeout applies.
+		 * Maximum time without reading while a response body streams; 0 for none. Unset
+		 * (the default): none, only the response timeout applies.
 		 */
 		private @Nullable Duration readTimeout;
 
 		/**
-		 * Maximum time a write may take while a request is sent. Unset: no limit.
+		 * Maximum time a write may take while a request is sent; 0 for none. Unset (the
+		 * default): none.
 		 */
 		private @Nullable Duration writeTimeout;
 
@@ -801,7 +803,8 @@ public class HttpPoolProperties {
 	public static class Bulkhead {
 
 		/**
-		 * Maximum concurrent calls; further calls fail at once. Unset: no bulkhead.
+		 * Maximum concurrent calls; further calls fail at once. 0 for no bulkhead. Unset
+		 * (the default): no bulkhead.
 		 */
 		private @Nullable Integer maxConcurrentCalls;
 

@@ -44,7 +44,7 @@ final class HttpPoolPropertiesValidator {
 		check.positive("pending-acquire-timeout", client.getPendingAcquireTimeout());
 		check.positive("max-idle-time", client.getMaxIdleTime());
 		check.positive("max-life-time", client.getMaxLifeTime());
-		check.positive("eviction-interval", client.getEvictionInterval());
+		check.positiveOrOff("eviction-interval", client.getEvictionInterval(), "for no background eviction");
 		HttpPoolProperties.Http2 http2 = client.getHttp2();
 		check.atLeast("http2.max-concurrent-streams", http2.getMaxConcurrentStreams(), 1);
 		check.atLeast("http2.min-connections", http2.getMinConnections(), 0);
@@ -52,10 +52,8 @@ final class HttpPoolPropertiesValidator {
 			throw new InvalidHttpPoolPropertyException(prefix + ".http2.min-connections", http2.getMinConnections(),
 					"at most max-connections (" + client.getMaxConnections() + ")");
 		}
-		if (http2.getPingAckTimeout() == null || http2.getPingAckTimeout().isNegative()) {
-			throw check.invalid("http2.ping-ack-timeout", http2.getPingAckTimeout(),
-					"a positive duration, or 0 to close idle connections without a PING");
-		}
+		check.positiveOrOff("http2.ping-ack-timeout", http2.getPingAckTimeout(),
+				"to close idle connections without a PING");
 		check.atLeast("http2.max-resets-per-connection", http2.getMaxResetsPerConnection(), 0);
 		check.positive("connect-timeout", client.getConnectTimeout());
 		if (client.getConnectTimeout().toMillis() > Integer.MAX_VALUE) {
@@ -63,8 +61,8 @@ final class HttpPoolPropertiesValidator {
 					"at most " + Duration.ofMillis(Integer.MAX_VALUE));
 		}
 		check.positive("response-timeout", client.getResponseTimeout());
-		check.positiveIfSet("read-timeout", client.getReadTimeout());
-		check.positiveIfSet("write-timeout", client.getWriteTimeout());
+		check.positiveOrOffIfSet("read-timeout", client.getReadTimeout(), "for none");
+		check.positiveOrOffIfSet("write-timeout", client.getWriteTimeout(), "for none");
 		if (client.getPendingAcquireTimeout().compareTo(client.getResponseTimeout()) > 0) {
 			throw new InvalidHttpPoolPropertyException(prefix + ".pending-acquire-timeout",
 					client.getPendingAcquireTimeout(), "at most response-timeout (" + client.getResponseTimeout()
@@ -82,12 +80,11 @@ final class HttpPoolPropertiesValidator {
 		check.positive("circuit-breaker.initial-open-duration", breaker.getInitialOpenDuration());
 		check.atLeast("circuit-breaker.half-open-calls", breaker.getHalfOpenCalls(), 1);
 		Integer maxConcurrentCalls = client.getBulkhead().getMaxConcurrentCalls();
-		if (maxConcurrentCalls != null) {
-			check.atLeast("bulkhead.max-concurrent-calls", maxConcurrentCalls, 1);
+		if (maxConcurrentCalls != null && maxConcurrentCalls < 0) {
+			throw check.invalid("bulkhead.max-concurrent-calls", maxConcurrentCalls,
+					"at least 1, or 0 for no bulkhead");
 		}
-		if (client.getTimeout() != null && client.getTimeout().isNegative()) {
-			throw check.invalid("timeout", client.getTimeout(), "a positive duration, or 0 for no deadline");
-		}
+		check.positiveOrOffIfSet("timeout", client.getTimeout(), "for no deadline");
 		return baseUrl;
 	}
 
@@ -227,9 +224,19 @@ final class HttpPoolPropertiesValidator {
 			}
 		}
 
-		void positiveIfSet(String key, @Nullable Duration value) {
+		/**
+		 * A duration where 0 switches the thing off (the convention of every key that can
+		 * be off, docs/properties.md).
+		 */
+		void positiveOrOff(String key, @Nullable Duration value, String whatZeroMeans) {
+			if (value == null || value.isNegative()) {
+				throw invalid(key, value, "a positive duration, or 0 " + whatZeroMeans);
+			}
+		}
+
+		void positiveOrOffIfSet(String key, @Nullable Duration value, String whatZeroMeans) {
 			if (value != null) {
-				positive(key, value);
+				positiveOrOff(key, value, whatZeroMeans);
 			}
 		}
 

@@ -1,28 +1,46 @@
 package io.httppool.autoconfigure;
 
+import java.beans.PropertyDescriptor;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.httppool.HttpPoolClientSettings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.boot.context.properties.BoundConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 
 /**
  * Turns {@code http.pool.*} into one validated {@link HttpPoolClientSettings} per client.
- * Each client starts from {@code http.pool.defaults} and the keys set under
- * {@code http.pool.clients.<name>} are bound on top, so a key set for one client never
- * leaks into another. Every value is checked once, here, by
- * {@link HttpPoolPropertiesValidator}; a bad one stops the application with an
- * {@link InvalidHttpPoolPropertyException} that names the full key.
+ * Reads the {@link HttpPoolProperties} bean as Spring Boot bound it, once: each client is
+ * a fresh {@link HttpPoolProperties.Client} with the keys set under
+ * {@code http.pool.defaults} applied, then the keys set under
+ * {@code http.pool.clients.<name>} on top, so a key set for one client never leaks into
+ * another and a key set nowhere keeps its literal default. A nested group takes its keys
+ * one by one (a client's {@code http2.min-connections} keeps the defaults'
+ * {@code http2.max-concurrent-streams}), a map takes the entries (a client's default
+ * header adds to the defaults' headers), any other value is replaced. Which keys are set
+ * is what Spring Boot recorded while binding ({@link BoundConfigurationProperties}), so
+ * properties files, YAML and environment variables count alike.
+ * <p>
+ * Every value is checked once, here, by {@link HttpPoolPropertiesValidator}; a bad one
+ * stops the application with an {@link InvalidHttpPoolPropertyException} that names the
+ * full key.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -35,22 +53,30 @@ public final class HttpPoolSettingsMapper {
 
 	private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
-	private final Binder binder;
+	private final HttpPoolProperties properties;
+
+	private final Set<ConfigurationPropertyName> setKeys;
 
 	private final HttpPoolPropertiesValidator validator;
 
 	/**
-	 * Create a mapper reading the given environment.
-	 * @param environment the environment holding {@code http.pool.*}
+	 * Create a mapper of the bound properties.
+	 * @param properties the properties, as bound by Spring Boot
+	 * @param bound what Spring Boot bound, to tell a key set to its default value from a
+	 * key not set
 	 * @param sslBundles the SSL bundles {@code ssl.bundle} may name, or {@code null}
 	 */
-	public HttpPoolSettingsMapper(Environment environment, @Nullable SslBundles sslBundles) {
-		this.binder = Binder.get(environment);
+	public HttpPoolSettingsMapper(HttpPoolProperties properties, BoundConfigurationProperties bound,
+			@Nullable SslBundles sslBundles) {
+		this.properties = properties;
+		ConfigurationPropertyName root = ConfigurationPropertyName.of(HttpPoolProperties.PREFIX);
+		this.setKeys = bound.getAll().keySet().stream().filter(root::isAncestorOf).collect(Collectors.toSet());
 		this.validator = new HttpPoolPropertiesValidator(sslBundles);
 	}
 
 	/**
-	 * Return the names of the configured clients, in configuration order.
+	 * Return the names of the configured clients, in configuration order. For the bean
+	 * definitions, which are registered before any property is bound.
 	 * @param environment the environment holding {@code http.pool.clients}
 	 * @return the client names
 	 */
@@ -69,24 +95,57 @@ public final class HttpPoolSettingsMapper {
 
 	/**
 	 * Map and validate every configured client.
-	 * @param names the client names, see {@link #clientNames(Environment)}
 	 * @return the settings, in configuration order
 	 */
-	public List<HttpPoolClientSettings> map(Set<String> names) {
-		this.validator.validate(DEFAULTS, bindDefaults());
+	public List<HttpPoolClientSettings> map() {
+		this.validator.validate(DEFAULTS, this.properties.getDefaults());
 		List<HttpPoolClientSettings> settings = new ArrayList<>();
-		for (String name : names) {
-			HttpPoolProperties.Client client = this.binder
-				.bind(CLIENTS + "." + name, Bindable.ofInstance(bindDefaults()))
-				.orElseGet(this::bindDefaults);
-			settings.add(toSettings(CLIENTS + "." + name, name, client));
-		}
+		this.properties.getClients().forEach((name, client) -> {
+			HttpPoolProperties.Client layered = new HttpPoolProperties.Client();
+			applySetKeys(this.properties.getDefaults(), layered, ConfigurationPropertyName.of(DEFAULTS));
+			applySetKeys(client, layered, ConfigurationPropertyName.adapt(CLIENTS + "." + name, '.'));
+			settings.add(toSettings(CLIENTS + "." + name, name, layered));
+		});
 		return settings;
 	}
 
-	private HttpPoolProperties.Client bindDefaults() {
-		return this.binder.bind(DEFAULTS, Bindable.of(HttpPoolProperties.Client.class))
-			.orElseGet(HttpPoolProperties.Client::new);
+	/**
+	 * Copy the properties of {@code source} that were set under {@code prefix} onto
+	 * {@code target}: a read-only property is a nested group and is copied key by key, a
+	 * map is merged, any other value replaces the target's.
+	 */
+	private void applySetKeys(Object source, Object target, ConfigurationPropertyName prefix) {
+		BeanWrapper from = new BeanWrapperImpl(source);
+		BeanWrapper to = new BeanWrapperImpl(target);
+		for (PropertyDescriptor descriptor : from.getPropertyDescriptors()) {
+			String property = descriptor.getName();
+			ConfigurationPropertyName key = prefix.append(DataObjectPropertyName.toDashedForm(property));
+			if (descriptor.getReadMethod() == null || "class".equals(property) || !isSet(key)) {
+				continue;
+			}
+			Object value = from.getPropertyValue(property);
+			Object current = to.getPropertyValue(property);
+			if (!to.isWritableProperty(property) && value != null && current != null) {
+				applySetKeys(value, current, key);
+			}
+			else if (value instanceof Map<?, ?> entries && current instanceof Map<?, ?> existing) {
+				Map<Object, Object> merged = new LinkedHashMap<>(existing);
+				merged.putAll(entries);
+				to.setPropertyValue(property, merged);
+			}
+			else {
+				to.setPropertyValue(property, value);
+			}
+		}
+	}
+
+	private boolean isSet(ConfigurationPropertyName key) {
+		for (ConfigurationPropertyName set : this.setKeys) {
+			if (key.equals(set) || key.isAncestorOf(set)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private HttpPoolClientSettings toSettings(String prefix, String name, HttpPoolProperties.Client client) {
@@ -99,10 +158,9 @@ public final class HttpPoolSettingsMapper {
 						client.getPendingAcquireTimeout(), client.getMaxIdleTime(), client.getMaxLifeTime(),
 						client.getEvictionInterval(), client.getLeasingStrategy()),
 				new HttpPoolClientSettings.Http2(http2.getMaxConcurrentStreams(), http2.getMinConnections(),
-						http2.getPingAckTimeout().isZero() ? null : http2.getPingAckTimeout(),
-						http2.getMaxResetsPerConnection()),
+						orNone(http2.getPingAckTimeout()), http2.getMaxResetsPerConnection()),
 				new HttpPoolClientSettings.Timeouts(client.getConnectTimeout(), client.getResponseTimeout(),
-						client.getReadTimeout(), client.getWriteTimeout()),
+						orNone(client.getReadTimeout()), orNone(client.getWriteTimeout())),
 				new HttpPoolClientSettings.Ssl(client.getSsl().getBundle(), client.getSsl().isTrustAll()),
 				proxy(client.getProxy()), client.isCompression(), client.isFollowRedirects(), client.isWiretap(),
 				new HttpPoolClientSettings.Health(client.getHealth().getDegradedThreshold(),
@@ -112,8 +170,20 @@ public final class HttpPoolSettingsMapper {
 						retry.getBudget()),
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
-				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()),
-				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null);
+				new HttpPoolClientSettings.Bulkhead(orNone(client.getBulkhead().getMaxConcurrentCalls())),
+				orNone(client.getTimeout()));
+	}
+
+	/**
+	 * The one convention of special values: unset keeps the default, 0 switches the thing
+	 * off, which the settings record says with {@code null}.
+	 */
+	private static @Nullable Duration orNone(@Nullable Duration value) {
+		return (value != null && !value.isZero()) ? value : null;
+	}
+
+	private static @Nullable Integer orNone(@Nullable Integer value) {
+		return (value != null && value != 0) ? value : null;
 	}
 
 	private static HttpPoolClientSettings.@Nullable Proxy proxy(HttpPoolProperties.Proxy proxy) {

@@ -1,5 +1,7 @@
 package io.httppool.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code http.pool.*} property holds a value the starter cannot work with. Raised at
  * startup; {@link InvalidHttpPoolPropertyFailureAnalyzer} renders it.
@@ -19,10 +21,11 @@ public class InvalidHttpPoolPropertyException extends IllegalStateException {
 	 * Create an exception for one property.
 	 * @param property the full key, for example
 	 * {@code http.pool.clients.stt.max-connections}
-	 * @param value the value as it may be shown (secrets already masked)
+	 * @param value the value as it may be shown (secrets already masked), or {@code null}
+	 * when unset
 	 * @param allowed what is allowed, completing "must be ..."
 	 */
-	public InvalidHttpPoolPropertyException(String property, Object value, String allowed) {
+	public InvalidHttpPoolPropertyException(String property, @Nullable Object value, String allowed) {
 		super(property + " must be " + allowed + " but was " + value);
 		this.property = property;
 		this.value = String.valueOf(value);

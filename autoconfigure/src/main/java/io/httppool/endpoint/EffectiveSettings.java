@@ -1,26 +1,49 @@
 package io.httppool.endpoint;
 
+import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolSanitizer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+
 /**
  * Renders a client's effective settings with the keys of
- * {@code http.pool.clients.<name>.*}, so that the JSON reads like the configuration.
- * Durations use the short form the properties accept ({@code 5s}, {@code 200ms}). Unset
- * optional values are left out. Secrets never leave: sensitive default headers, the proxy
- * password, user info in the base URL and sensitive query parameters are masked by
- * {@link HttpPoolSanitizer}.
+ * {@code http.pool.clients.<name>.*}, so that the JSON reads like the configuration. The
+ * view is derived from the {@link HttpPoolClientSettings} record: every component, in
+ * record order, with its name in kebab case; nested records become nested objects, except
+ * {@link #TOP_LEVEL_GROUPS}, whose components are top-level properties. A setting added
+ * to the record shows up here without a change to this class.
+ * <p>
+ * Durations use the short form the properties accept ({@code 5s}, {@code 200ms}), enums
+ * their lower-case name, sets are sorted. Unset optional values ({@code null}) are left
+ * out. Every value passes {@link HttpPoolSanitizer#sanitizeProperty(String, Object)}
+ * under its full key, so secrets never leave: sensitive default headers, the proxy
+ * password, user info in the base URL and sensitive query parameters are masked.
  */
 final class EffectiveSettings {
+
+	/**
+	 * Components of {@link HttpPoolClientSettings} that group top-level properties
+	 * ({@code max-connections}, {@code connect-timeout}) rather than a nested group.
+	 */
+	static final Set<String> TOP_LEVEL_GROUPS = Set.of("pool", "timeouts");
+
+	/**
+	 * The component that is the client's name, the key of the client, not a property.
+	 */
+	private static final String NAME = "name";
 
 	private static final List<ChronoUnit> UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
 			ChronoUnit.SECONDS, ChronoUnit.MILLIS);
@@ -33,96 +56,87 @@ final class EffectiveSettings {
 
 	static Map<String, Object> describe(HttpPoolClientSettings settings) {
 		Map<String, Object> result = new LinkedHashMap<>();
-		put(result, "base-url",
-				(settings.baseUrl() != null) ? HttpPoolSanitizer.sanitize(settings.baseUrl().toString()) : null);
-		result.put("default-headers", settings.maskedDefaultHeaders());
-		result.put("protocol", settings.protocol().name().toLowerCase(Locale.ROOT));
-		HttpPoolClientSettings.Pool pool = settings.pool();
-		result.put("max-connections", pool.maxConnections());
-		result.put("pending-acquire-max-count", pool.pendingAcquireMaxCount());
-		result.put("pending-acquire-timeout", format(pool.pendingAcquireTimeout()));
-		result.put("max-idle-time", format(pool.maxIdleTime()));
-		result.put("max-life-time", format(pool.maxLifeTime()));
-		result.put("eviction-interval", format(pool.evictionInterval()));
-		result.put("leasing-strategy", pool.leasingStrategy().name().toLowerCase(Locale.ROOT));
-		result.put("http2", http2(settings.http2()));
-		HttpPoolClientSettings.Timeouts timeouts = settings.timeouts();
-		result.put("connect-timeout", format(timeouts.connectTimeout()));
-		result.put("response-timeout", format(timeouts.responseTimeout()));
-		put(result, "read-timeout", format(timeouts.readTimeout()));
-		put(result, "write-timeout", format(timeouts.writeTimeout()));
-		result.put("ssl", ssl(settings.ssl()));
-		result.put("compression", settings.compression());
-		result.put("follow-redirects", settings.followRedirects());
-		result.put("wiretap", settings.wiretap());
-		put(result, "proxy", (settings.proxy() != null) ? proxy(settings.proxy()) : null);
-		Map<String, Object> health = new LinkedHashMap<>();
-		health.put("degraded-threshold", settings.health().degradedThreshold());
-		health.put("unhealthy-threshold", settings.health().unhealthyThreshold());
-		result.put("health", health);
-		result.put("retry", retry(settings.retry()));
-		result.put("circuit-breaker", circuitBreaker(settings.circuitBreaker()));
-		Map<String, Object> bulkhead = new LinkedHashMap<>();
-		put(bulkhead, "max-concurrent-calls", settings.bulkhead().maxConcurrentCalls());
-		result.put("bulkhead", bulkhead);
-		put(result, "timeout", format(settings.timeout()));
+		String prefix = "http.pool.clients." + settings.name();
+		for (RecordComponent component : settings.getClass().getRecordComponents()) {
+			String name = component.getName();
+			if (NAME.equals(name)) {
+				continue;
+			}
+			Object value = read(component, settings);
+			if (TOP_LEVEL_GROUPS.contains(name) && value instanceof Record group) {
+				describe(group, prefix, result);
+			}
+			else {
+				put(result, prefix, DataObjectPropertyName.toDashedForm(name), value);
+			}
+		}
 		return result;
 	}
 
-	private static Map<String, Object> http2(HttpPoolClientSettings.Http2 http2) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("max-concurrent-streams", http2.maxConcurrentStreams());
-		result.put("min-connections", http2.minConnections());
-		put(result, "ping-ack-timeout", format(http2.pingAckTimeout()));
-		result.put("max-resets-per-connection", http2.maxResetsPerConnection());
-		return result;
+	private static void describe(Record record, String prefix, Map<String, Object> result) {
+		for (RecordComponent component : record.getClass().getRecordComponents()) {
+			put(result, prefix, DataObjectPropertyName.toDashedForm(component.getName()), read(component, record));
+		}
 	}
 
-	private static Map<String, Object> ssl(HttpPoolClientSettings.Ssl ssl) {
-		// Only the bundle's name: its trust and key material stay in the SslBundles.
-		Map<String, Object> result = new LinkedHashMap<>();
-		put(result, "bundle", ssl.bundle());
-		result.put("trust-all", ssl.trustAll());
-		return result;
+	private static void put(Map<String, Object> result, String prefix, String key, @Nullable Object value) {
+		putShown(result, prefix + "." + key, key, value);
 	}
 
-	private static Map<String, Object> proxy(HttpPoolClientSettings.Proxy proxy) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("type", proxy.type().name().toLowerCase(Locale.ROOT));
-		result.put("host", proxy.host());
-		result.put("port", proxy.port());
-		put(result, "non-proxy-hosts", proxy.nonProxyHosts());
-		put(result, "username", proxy.username());
-		put(result, "password", (proxy.password() != null) ? HttpPoolSanitizer.MASK : null);
-		return result;
+	private static void putShown(Map<String, Object> result, String fullKey, String key, @Nullable Object value) {
+		Object shown = show(fullKey, value);
+		if (shown != null) {
+			result.put(key, shown);
+		}
 	}
 
-	private static Map<String, Object> retry(HttpPoolClientSettings.Retry retry) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("enabled", retry.enabled());
-		result.put("max-attempts", retry.maxAttempts());
-		result.put("initial-backoff", format(retry.initialBackoff()));
-		result.put("multiplier", retry.multiplier());
-		result.put("max-backoff", format(retry.maxBackoff()));
-		result.put("jitter", retry.jitter());
-		result.put("on-statuses", new TreeSet<>(retry.onStatuses()));
-		result.put("budget", retry.budget());
-		return result;
+	private static @Nullable Object show(String key, @Nullable Object value) {
+		if (value instanceof Record record) {
+			Map<String, Object> group = new LinkedHashMap<>();
+			describe(record, key, group);
+			return group;
+		}
+		if (value instanceof Map<?, ?> map) {
+			Map<String, Object> entries = new LinkedHashMap<>();
+			// bracketed, as in the Environment: a map key may contain dots
+			map.forEach((entry, entryValue) -> putShown(entries, key + "[" + entry + "]", String.valueOf(entry),
+					entryValue));
+			return entries;
+		}
+		if (value instanceof Set<?> set) {
+			return sorted(set);
+		}
+		return HttpPoolSanitizer.sanitizeProperty(key, scalar(value));
 	}
 
-	private static Map<String, Object> circuitBreaker(HttpPoolClientSettings.CircuitBreaker circuitBreaker) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("enabled", circuitBreaker.enabled());
-		result.put("consecutive-failures", circuitBreaker.consecutiveFailures());
-		result.put("initial-open-duration", format(circuitBreaker.initialOpenDuration()));
-		result.put("open-duration", format(circuitBreaker.openDuration()));
-		result.put("half-open-calls", circuitBreaker.halfOpenCalls());
-		return result;
+	private static @Nullable Object scalar(@Nullable Object value) {
+		if (value instanceof Duration duration) {
+			return format(duration);
+		}
+		if (value instanceof Enum<?> constant) {
+			return constant.name().toLowerCase(Locale.ROOT);
+		}
+		if (value instanceof URI uri) {
+			return uri.toString();
+		}
+		return value;
 	}
 
-	private static void put(Map<String, Object> map, String key, @Nullable Object value) {
-		if (value != null) {
-			map.put(key, value);
+	private static Collection<?> sorted(Set<?> set) {
+		if (set.stream().allMatch(Comparable.class::isInstance)) {
+			return new TreeSet<>(set);
+		}
+		return set;
+	}
+
+	private static @Nullable Object read(RecordComponent component, Record record) {
+		try {
+			return component.getAccessor().invoke(record);
+		}
+		catch (ReflectiveOperationException ex) {
+			// the accessors of a record are public: this is a packaging error (a native
+			// image without HttpPoolRuntimeHints), not bad input
+			throw new IllegalStateException("Cannot read " + component.getName() + " of " + record.getClass(), ex);
 		}
 	}
 

@@ -2,11 +2,11 @@ package io.httppool.endpoint;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 import io.httppool.HttpPoolState;
+import io.httppool.health.CircuitBreakerStates;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -33,7 +33,7 @@ public class HttpPoolsEndpoint {
 
 	private final HttpPoolClients clients;
 
-	private final Function<String, @Nullable String> circuitBreakerStates;
+	private final CircuitBreakerStates circuitBreakerStates;
 
 	/**
 	 * Create an endpoint that shows no circuit breaker state.
@@ -46,11 +46,10 @@ public class HttpPoolsEndpoint {
 	/**
 	 * Create an endpoint.
 	 * @param clients the clients
-	 * @param circuitBreakerStates the state of the circuit breaker of the client of the
-	 * given name ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}...), or {@code null}
-	 * when it has none; must be local, cheap and never throw
+	 * @param circuitBreakerStates the states of the clients' circuit breakers, the same
+	 * lookup the health indicators use
 	 */
-	public HttpPoolsEndpoint(HttpPoolClients clients, Function<String, @Nullable String> circuitBreakerStates) {
+	public HttpPoolsEndpoint(HttpPoolClients clients, CircuitBreakerStates circuitBreakerStates) {
 		this.clients = clients;
 		this.circuitBreakerStates = circuitBreakerStates;
 	}
@@ -89,7 +88,7 @@ public class HttpPoolsEndpoint {
 
 	private @Nullable String circuitBreakerState(String name) {
 		try {
-			return this.circuitBreakerStates.apply(name);
+			return this.circuitBreakerStates.stateOf(name);
 		}
 		catch (RuntimeException ex) {
 			// The endpoint must answer even if a breaker lookup misbehaves

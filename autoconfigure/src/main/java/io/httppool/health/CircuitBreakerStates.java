@@ -3,8 +3,9 @@ package io.httppool.health;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Looks up the state of the circuit breaker guarding a client, for health details.
- * Implementations read local state only and return quickly.
+ * Looks up the state of the circuit breaker guarding a client: the one lookup behind the
+ * {@code httpPools} health details and the {@code httppools} endpoint. Implementations
+ * read local state only and return quickly.
  *
  * @author http-pool team
  * @since 0.1.0

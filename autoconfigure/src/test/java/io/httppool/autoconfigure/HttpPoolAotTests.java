@@ -1,7 +1,9 @@
 package io.httppool.autoconfigure;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 
+import io.httppool.HttpPoolClientSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.generate.ClassNameGenerator;
@@ -61,6 +63,26 @@ class HttpPoolAotTests {
 				.onMethodInvocation(HttpPoolProperties.Retry.class, "setMaxAttempts"))
 				.accepts(generation.getRuntimeHints());
 		});
+	}
+
+	@Test
+	void whenProcessedAheadOfTimeThenTheEndpointCanReadEverySettingInANativeImage() {
+		this.runner.prepare((context) -> {
+			DefaultGenerationContext generation = process(
+					(GenericApplicationContext) context.getSourceApplicationContext(), new InMemoryGeneratedFiles());
+			assertAccessorsHinted(HttpPoolClientSettings.class, generation);
+		});
+	}
+
+	private static void assertAccessorsHinted(Class<?> record, DefaultGenerationContext generation) {
+		for (RecordComponent component : record.getRecordComponents()) {
+			assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(record, component.getName()))
+				.as("%s.%s()", record.getSimpleName(), component.getName())
+				.accepts(generation.getRuntimeHints());
+			if (component.getType().isRecord()) {
+				assertAccessorsHinted(component.getType(), generation);
+			}
+		}
 	}
 
 	private static DefaultGenerationContext process(GenericApplicationContext context, InMemoryGeneratedFiles files) {

@@ -17,12 +17,14 @@ import reactor.netty.http.client.HttpClient;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -99,6 +101,78 @@ class HttpPoolAutoConfigurationTests {
 	}
 
 	@Test
+	void whenClientSetsPartOfANestedGroupThenTheRestComesFromDefaults() {
+		this.runner
+			.withPropertyValues("http.pool.defaults.http2.max-concurrent-streams=50",
+					"http.pool.defaults.http2.ping-ack-timeout=3s", "http.pool.defaults.retry.max-attempts=5",
+					"http.pool.defaults.retry.on-statuses=503", "http.pool.defaults.proxy.host=proxy.local",
+					"http.pool.defaults.proxy.port=3128", "http.pool.clients.stt.base-url=https://stt.example.com",
+					"http.pool.clients.stt.http2.min-connections=2", "http.pool.clients.stt.retry.on-statuses=429,502",
+					"http.pool.clients.stt.proxy.port=8080", "http.pool.clients.llm.base-url=https://llm.example.com")
+			.run((context) -> {
+				HttpPoolClients clients = context.getBean(HttpPoolClients.class);
+				HttpPoolClientSettings stt = clients.get("stt").settings();
+				assertThat(stt.http2()).isEqualTo(new HttpPoolClientSettings.Http2(50, 2, Duration.ofSeconds(3), 100));
+				assertThat(stt.retry().maxAttempts()).isEqualTo(5);
+				assertThat(stt.retry().onStatuses()).containsExactlyInAnyOrder(429, 502);
+				assertThat(stt.proxy())
+					.extracting(HttpPoolClientSettings.Proxy::host, HttpPoolClientSettings.Proxy::port)
+					.containsExactly("proxy.local", 8080);
+				HttpPoolClientSettings llm = clients.get("llm").settings();
+				assertThat(llm.http2()).isEqualTo(new HttpPoolClientSettings.Http2(50, 1, Duration.ofSeconds(3), 100));
+				assertThat(llm.retry().onStatuses()).containsExactly(503);
+				assertThat(llm.proxy()).extracting(HttpPoolClientSettings.Proxy::port).isEqualTo(3128);
+			});
+	}
+
+	@Test
+	void whenClientSetsTheLiteralDefaultThenItWinsOverADifferentDefault() {
+		this.runner
+			.withPropertyValues("http.pool.defaults.max-connections=10", "http.pool.defaults.compression=true",
+					"http.pool.clients.Stt.base-url=https://stt.example.com",
+					"http.pool.clients.Stt.max-connections=50", "http.pool.clients.Stt.compression=false")
+			.run((context) -> {
+				HttpPoolClientSettings stt = context.getBean(HttpPoolClients.class).get("Stt").settings();
+				assertThat(stt.pool().maxConnections()).isEqualTo(50);
+				assertThat(stt.compression()).isFalse();
+			});
+	}
+
+	@Test
+	void whenTheApplicationHasAPropertiesConverterThenClientsAreBoundWithIt() {
+		// bound once, by Spring Boot: converters for @ConfigurationProperties apply to
+		// every client
+		this.runner.withUserConfiguration(ProtocolAliasConfiguration.class)
+			.withPropertyValues("http.pool.defaults.protocol=http-two",
+					"http.pool.clients.stt.base-url=https://stt.example.com",
+					"http.pool.clients.llm.base-url=http://llm.example.com", "http.pool.clients.llm.protocol=h2c")
+			.run((context) -> {
+				HttpPoolClients clients = context.getBean(HttpPoolClients.class);
+				assertThat(clients.get("stt").settings().protocol()).isEqualTo(HttpPoolProtocol.H2);
+				assertThat(clients.get("llm").settings().protocol()).isEqualTo(HttpPoolProtocol.H2C);
+			});
+	}
+
+	@Test
+	void whenEnvironmentVariablesSetPartOfANestedGroupThenTheRestComesFromDefaults() {
+		this.runner.withPropertyValues("http.pool.defaults.http2.max-concurrent-streams=50")
+			.withInitializer((context) -> {
+				StandardEnvironment environment = (StandardEnvironment) context.getEnvironment();
+				environment.getPropertySources()
+					.addFirst(new SystemEnvironmentPropertySource(
+							StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("HTTP_POOL_CLIENTS_STT_HTTP2_MINCONNECTIONS", "3", "HTTP_POOL_CLIENTS_STT_BASEURL",
+									"https://stt.example.com", "HTTP_POOL_DEFAULTS_RETRY_MAXATTEMPTS", "4")));
+			})
+			.run((context) -> {
+				HttpPoolClientSettings stt = context.getBean(HttpPoolClients.class).get("stt").settings();
+				assertThat(stt.http2().minConnections()).isEqualTo(3);
+				assertThat(stt.http2().maxConcurrentStreams()).isEqualTo(50);
+				assertThat(stt.retry().maxAttempts()).isEqualTo(4);
+			});
+	}
+
+	@Test
 	void whenEnvironmentVariablesAreSetThenTheyBind() {
 		this.runner.withInitializer((context) -> {
 			StandardEnvironment environment = (StandardEnvironment) context.getEnvironment();
@@ -126,6 +200,38 @@ class HttpPoolAutoConfigurationTests {
 					"http.pool.clients.stt.timeout=0")
 			.run((context) -> assertThat(context.getBean(HttpPoolClients.class).get("stt").settings().timeout())
 				.isNull());
+	}
+
+	@Test
+	void whenAKeyThatCanBeSwitchedOffIsZeroThenItIsOff() {
+		this.runner
+			.withPropertyValues("http.pool.defaults.read-timeout=5s", "http.pool.defaults.write-timeout=5s",
+					"http.pool.defaults.bulkhead.max-concurrent-calls=10",
+					"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.read-timeout=0",
+					"http.pool.clients.stt.write-timeout=0s", "http.pool.clients.stt.timeout=0",
+					"http.pool.clients.stt.eviction-interval=0", "http.pool.clients.stt.http2.ping-ack-timeout=0",
+					"http.pool.clients.stt.http2.max-resets-per-connection=0",
+					"http.pool.clients.stt.bulkhead.max-concurrent-calls=0",
+					"http.pool.clients.llm.base-url=https://llm.example.com")
+			.run((context) -> {
+				HttpPoolClients clients = context.getBean(HttpPoolClients.class);
+				HttpPoolClientSettings stt = clients.get("stt").settings();
+				assertThat(stt.timeouts().readTimeout()).isNull();
+				assertThat(stt.timeouts().writeTimeout()).isNull();
+				assertThat(stt.timeout()).isNull();
+				assertThat(stt.pool().evictionInterval()).isZero();
+				assertThat(stt.http2().pingAckTimeout()).isNull();
+				assertThat(stt.http2().maxResetsPerConnection()).isZero();
+				assertThat(stt.bulkhead().maxConcurrentCalls()).isNull();
+				// unset: the defaults
+				HttpPoolClientSettings llm = clients.get("llm").settings();
+				assertThat(llm.timeouts().readTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(llm.timeouts().writeTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(llm.timeout()).isEqualTo(Duration.ofSeconds(60));
+				assertThat(llm.pool().evictionInterval()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(llm.http2().pingAckTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(llm.bulkhead().maxConcurrentCalls()).isEqualTo(10);
+			});
 	}
 
 	@Test
@@ -279,6 +385,18 @@ class HttpPoolAutoConfigurationTests {
 		@Override
 		public void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
 			this.calls.add("rest:" + settings.name());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ProtocolAliasConfiguration {
+
+		@Bean
+		@ConfigurationPropertiesBinding
+		static Converter<String, HttpPoolProtocol> protocolAliases() {
+			return (text) -> "http-two".equals(text) ? HttpPoolProtocol.H2
+					: HttpPoolProtocol.valueOf(text.toUpperCase(java.util.Locale.ROOT));
 		}
 
 	}

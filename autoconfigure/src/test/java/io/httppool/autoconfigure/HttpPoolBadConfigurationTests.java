@@ -39,6 +39,10 @@ class HttpPoolBadConfigurationTests {
 					http.pool.clients.stt.max-idle-time             | 0s    | http.pool.clients.stt.max-idle-time must be a positive duration but was PT0S
 					http.pool.clients.stt.http2.ping-ack-timeout    | -1s   | http.pool.clients.stt.http2.ping-ack-timeout must be a positive duration, or 0 to close idle connections without a PING but was PT-1S
 					http.pool.clients.stt.connect-timeout           | -1s   | http.pool.clients.stt.connect-timeout must be a positive duration but was PT-1S
+					http.pool.clients.stt.read-timeout              | -1s   | http.pool.clients.stt.read-timeout must be a positive duration, or 0 for none but was PT-1S
+					http.pool.clients.stt.eviction-interval         | -1s   | http.pool.clients.stt.eviction-interval must be a positive duration, or 0 for no background eviction but was PT-1S
+					http.pool.clients.stt.timeout                   | -1s   | http.pool.clients.stt.timeout must be a positive duration, or 0 for no deadline but was PT-1S
+					http.pool.clients.stt.bulkhead.max-concurrent-calls | -1 | http.pool.clients.stt.bulkhead.max-concurrent-calls must be at least 1, or 0 for no bulkhead but was -1
 					http.pool.clients.stt.pending-acquire-timeout   | 45s   | http.pool.clients.stt.pending-acquire-timeout must be at most response-timeout (PT30S)
 					http.pool.clients.stt.base-url                  | /v1   | http.pool.clients.stt.base-url must be an absolute http:// or https:// URL with a host but was /v1
 					http.pool.clients.stt.base-url                  | ftp://files.example.com | http.pool.clients.stt.base-url must be an absolute http:// or https:// URL with a host but was ftp://files.example.com

@@ -1,11 +1,10 @@
 package io.httppool.autoconfigure.endpoint;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
+import io.httppool.health.CircuitBreakerStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -15,14 +14,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@code httppools} actuator endpoint. Present with the
  * actuator when the endpoint is available (access allowed and exposed); shows each
- * client's circuit breaker state when Resilience4j is on the classpath.
+ * client's circuit breaker state as the {@link CircuitBreakerStates} bean reports it, as
+ * the health indicators do.
  *
  * @author http-pool team
  * @since 0.1.0
@@ -33,42 +31,19 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnAvailableEndpoint(HttpPoolsEndpoint.class)
 public final class HttpPoolsEndpointAutoConfiguration {
 
+	// before the web extension, whose condition looks for it
+	@Bean
+	@ConditionalOnMissingBean
+	HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients, ObjectProvider<CircuitBreakerStates> breakers) {
+		return new HttpPoolsEndpoint(clients, breakers.getIfAvailable(() -> (name) -> null));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(HttpPoolsEndpoint.class)
 	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
 	HttpPoolsEndpointWebExtension httpPoolsEndpointWebExtension(HttpPoolsEndpoint endpoint) {
 		return new HttpPoolsEndpointWebExtension(endpoint);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(CircuitBreakerRegistry.class)
-	static class WithResilience4jConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients,
-				ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry) {
-			// Looked up on each read: the registry may be created after this endpoint
-			return new HttpPoolsEndpoint(clients, (name) -> {
-				CircuitBreakerRegistry registry = circuitBreakerRegistry.getIfAvailable();
-				return (registry != null)
-						? registry.find(name).map(CircuitBreaker::getState).map(Enum::name).orElse(null) : null;
-			});
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingClass("io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry")
-	static class WithoutResilience4jConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients) {
-			return new HttpPoolsEndpoint(clients);
-		}
-
 	}
 
 }

@@ -3,7 +3,6 @@ package io.httppool.autoconfigure.health;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
@@ -20,7 +19,6 @@ import org.springframework.boot.health.autoconfigure.contributor.HealthContribut
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@code httpPools} health contributor: one
@@ -54,18 +52,6 @@ public final class HttpPoolHealthContributorAutoConfiguration {
 			indicators.put(client.name(), new HttpPoolHealthIndicator(client, breakers));
 		}
 		return CompositeHealthContributor.fromMap(indicators);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(CircuitBreakerRegistry.class)
-	static class Resilience4jConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		CircuitBreakerStates httpPoolCircuitBreakerStates(ObjectProvider<CircuitBreakerRegistry> registry) {
-			return new Resilience4jCircuitBreakerStates(registry);
-		}
-
 	}
 
 }

@@ -5,10 +5,13 @@ import java.util.Map;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.autoconfigure.health.HttpPoolHealthContributorAutoConfiguration;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpoint.HttpPoolDescriptor;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension.NotFoundDescriptor;
+import io.httppool.health.CircuitBreakerStates;
+import io.httppool.health.HttpPoolHealthIndicator;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -16,6 +19,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -108,6 +113,35 @@ class HttpPoolsEndpointAutoConfigurationTests {
 			assertThat(endpoint.pool("stt").state().circuitBreaker()).isEqualTo("OPEN");
 			assertThat(endpoint.pool("search").state().circuitBreaker()).isNull();
 		});
+	}
+
+	@Test
+	void whenTheApplicationDefinesCircuitBreakerStatesThenEndpointAndHealthShowWhatItSays() {
+		this.exposed.withConfiguration(AutoConfigurations.of(HttpPoolHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(OpenBreakerConfiguration.class)
+			.withBean(CircuitBreakerStates.class, () -> (name) -> "stt".equals(name) ? "FORCED_OPEN" : null)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CircuitBreakerStates.class);
+				HttpPoolsEndpoint endpoint = context.getBean(HttpPoolsEndpoint.class);
+				assertThat(endpoint.pool("stt").state().circuitBreaker()).isEqualTo("FORCED_OPEN");
+				assertThat(endpoint.pool("search").state().circuitBreaker()).isNull();
+				CompositeHealthContributor httpPools = context.getBean(CompositeHealthContributor.class);
+				HealthIndicator stt = (HealthIndicator) httpPools.getContributor("stt");
+				assertThat(stt.health().getDetails()).containsEntry(HttpPoolHealthIndicator.CIRCUIT_BREAKER,
+						"FORCED_OPEN");
+			});
+	}
+
+	@Test
+	void whenTheHealthIndicatorIsSwitchedOffThenTheEndpointStillShowsBreakerStates() {
+		this.exposed.withConfiguration(AutoConfigurations.of(HttpPoolHealthContributorAutoConfiguration.class))
+			.withPropertyValues("management.health.httppools.enabled=false")
+			.withUserConfiguration(OpenBreakerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(CompositeHealthContributor.class);
+				assertThat(context.getBean(HttpPoolsEndpoint.class).pool("stt").state().circuitBreaker())
+					.isEqualTo("OPEN");
+			});
 	}
 
 	@Test

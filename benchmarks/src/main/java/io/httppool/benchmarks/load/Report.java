@@ -52,9 +52,9 @@ public final class Report {
 					orUnknown(run.get("allocatedBytesPerRequest")), run.get("note").asString()));
 		}
 		String name = json.getFileName().toString().replaceFirst("\\.json$", "");
-		Path directory = json.toAbsolutePath().getParent();
-		Files.writeString(directory.resolve(name + ".md"), markdown(name, results, environment));
-		Files.writeString(directory.resolve(name + ".svg"), Chart.svg(results, chartTitle(environment)));
+		// next to the JSON file
+		Files.writeString(json.resolveSibling(name + ".md"), markdown(name, results, environment));
+		Files.writeString(json.resolveSibling(name + ".svg"), Chart.svg(results, chartTitle(environment)));
 	}
 
 	private static String chartTitle(Map<String, String> environment) {

@@ -1,5 +1,7 @@
 package io.httppool.sample.web;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpStatus;
 
 /**
@@ -11,7 +13,7 @@ class BadUploadException extends RuntimeException {
 
 	private final HttpStatus status;
 
-	BadUploadException(HttpStatus status, String message) {
+	BadUploadException(HttpStatus status, @Nullable String message) {
 		super(message);
 		this.status = status;
 	}

@@ -19,9 +19,9 @@ import org.springframework.http.ResponseEntity;
  * @author http-pool team
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorBody(int status, String error, String message, @Nullable String upstream) {
+public record ErrorBody(int status, String error, @Nullable String message, @Nullable String upstream) {
 
-	static ErrorBody of(HttpStatusCode status, String message, @Nullable String upstream) {
+	static ErrorBody of(HttpStatusCode status, @Nullable String message, @Nullable String upstream) {
 		HttpStatus resolved = HttpStatus.resolve(status.value());
 		String error = (resolved != null) ? resolved.getReasonPhrase() : String.valueOf(status.value());
 		return new ErrorBody(status.value(), error, message, upstream);

@@ -1,4 +1,4 @@
-package io.httppool.autoconfigure.health;
+package io.httppool.autoconfigure;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
