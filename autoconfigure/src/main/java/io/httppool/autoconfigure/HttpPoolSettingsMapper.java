@@ -2,6 +2,7 @@ package io.httppool.autoconfigure;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 
@@ -35,6 +40,8 @@ public final class HttpPoolSettingsMapper {
 
 	private static final Pattern CLIENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
+	private final Environment environment;
+
 	private final Binder binder;
 
 	private final HttpPoolPropertiesValidator validator;
@@ -45,6 +52,7 @@ public final class HttpPoolSettingsMapper {
 	 * @param sslBundles the SSL bundles {@code ssl.bundle} may name, or {@code null}
 	 */
 	public HttpPoolSettingsMapper(Environment environment, @Nullable SslBundles sslBundles) {
+		this.environment = environment;
 		this.binder = Binder.get(environment);
 		this.validator = new HttpPoolPropertiesValidator(sslBundles);
 	}
@@ -76,16 +84,42 @@ public final class HttpPoolSettingsMapper {
 		this.validator.validate(DEFAULTS, bindDefaults());
 		List<HttpPoolClientSettings> settings = new ArrayList<>();
 		for (String name : names) {
-			HttpPoolProperties.Client client = this.binder
-				.bind(CLIENTS + "." + name, Bindable.ofInstance(bindDefaults()))
-				.orElseGet(this::bindDefaults);
-			settings.add(toSettings(CLIENTS + "." + name, name, client));
+			settings.add(map(this.binder, name));
 		}
 		return settings;
 	}
 
+	/**
+	 * Map and validate one client as {@link #map(Set)} does, with some of its keys set to
+	 * other values, for example to resize its pool at runtime.
+	 * @param name the client name
+	 * @param overrides values by key below {@code http.pool.clients.<name>}, for example
+	 * {@code max-connections}; they win over the environment
+	 * @return the settings
+	 * @throws InvalidHttpPoolPropertyException for the first invalid value
+	 * @since 0.2.0
+	 */
+	public HttpPoolClientSettings map(String name, Map<String, ?> overrides) {
+		Map<String, Object> keys = new LinkedHashMap<>();
+		overrides.forEach((key, value) -> keys.put(CLIENTS + "." + name + "." + key, value));
+		List<ConfigurationPropertySource> sources = new ArrayList<>();
+		sources.add(new MapConfigurationPropertySource(keys));
+		ConfigurationPropertySources.get(this.environment).forEach(sources::add);
+		return map(new Binder(sources, new PropertySourcesPlaceholdersResolver(this.environment)), name);
+	}
+
+	private HttpPoolClientSettings map(Binder binder, String name) {
+		HttpPoolProperties.Client client = binder.bind(CLIENTS + "." + name, Bindable.ofInstance(bindDefaults(binder)))
+			.orElseGet(() -> bindDefaults(binder));
+		return toSettings(CLIENTS + "." + name, name, client);
+	}
+
 	private HttpPoolProperties.Client bindDefaults() {
-		return this.binder.bind(DEFAULTS, Bindable.of(HttpPoolProperties.Client.class))
+		return bindDefaults(this.binder);
+	}
+
+	private static HttpPoolProperties.Client bindDefaults(Binder binder) {
+		return binder.bind(DEFAULTS, Bindable.of(HttpPoolProperties.Client.class))
 			.orElseGet(HttpPoolProperties.Client::new);
 	}
 

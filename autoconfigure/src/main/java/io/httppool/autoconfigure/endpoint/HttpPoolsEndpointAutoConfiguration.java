@@ -4,8 +4,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.autoconfigure.HttpPoolResizer;
+import io.httppool.autoconfigure.resize.HttpPoolResizeAutoConfiguration;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
+import io.httppool.endpoint.ResizeArguments;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -27,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
  * @author http-pool team
  * @since 0.1.0
  */
-@AutoConfiguration(after = HttpPoolAutoConfiguration.class)
+@AutoConfiguration(after = { HttpPoolAutoConfiguration.class, HttpPoolResizeAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(HttpPoolClients.class)
 @ConditionalOnAvailableEndpoint(HttpPoolsEndpoint.class)
@@ -37,8 +40,16 @@ public final class HttpPoolsEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(HttpPoolsEndpoint.class)
 	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
-	HttpPoolsEndpointWebExtension httpPoolsEndpointWebExtension(HttpPoolsEndpoint endpoint) {
-		return new HttpPoolsEndpointWebExtension(endpoint);
+	HttpPoolsEndpointWebExtension httpPoolsEndpointWebExtension(HttpPoolsEndpoint endpoint,
+			ObjectProvider<HttpPoolResizer> resizer) {
+		return new HttpPoolsEndpointWebExtension(endpoint, resizer.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	ResizeArguments httpPoolsResizeArguments() {
+		return new ResizeArguments();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,36 @@
+package io.httppool.autoconfigure.resize;
+
+import io.httppool.HttpPoolClientFactory;
+import io.httppool.HttpPoolClients;
+import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.autoconfigure.HttpPoolResizer;
+import io.httppool.autoconfigure.HttpPoolSettingsMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the {@link HttpPoolResizer} that resizes pools at runtime, used
+ * by the {@code httppools} endpoint's write operation.
+ *
+ * @author http-pool team
+ * @since 0.2.0
+ */
+@AutoConfiguration(after = HttpPoolAutoConfiguration.class)
+@ConditionalOnBean({ HttpPoolClients.class, HttpPoolClientFactory.class })
+public final class HttpPoolResizeAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpPoolResizer httpPoolResizer(HttpPoolClients clients, HttpPoolClientFactory factory, Environment environment,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new HttpPoolResizer(clients, factory,
+				new HttpPoolSettingsMapper(environment, sslBundles.getIfAvailable()));
+	}
+
+}
