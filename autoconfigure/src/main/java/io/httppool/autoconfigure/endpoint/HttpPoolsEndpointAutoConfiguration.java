@@ -47,7 +47,7 @@ public final class HttpPoolsEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	@ConditionalOnAvailableEndpoint(endpoint = HttpPoolsEndpoint.class, exposure = EndpointExposure.WEB)
 	ResizeArguments httpPoolsResizeArguments() {
 		return new ResizeArguments();
 	}
