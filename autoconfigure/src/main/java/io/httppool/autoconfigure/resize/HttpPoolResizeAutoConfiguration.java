@@ -9,9 +9,11 @@ import io.httppool.autoconfigure.HttpPoolSettingsMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -31,6 +33,18 @@ public final class HttpPoolResizeAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles) {
 		return new HttpPoolResizer(clients, factory,
 				new HttpPoolSettingsMapper(environment, sslBundles.getIfAvailable()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+	static class RefreshConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HttpPoolRefreshListener httpPoolRefreshListener(HttpPoolClients clients, HttpPoolResizer resizer) {
+			return new HttpPoolRefreshListener(clients, resizer);
+		}
+
 	}
 
 }
