@@ -93,9 +93,14 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	 * {@link HttpPoolClientSettings#withPoolSizes(int, int, int)} may differ)
 	 * @return a {@code Mono} that completes when the previous pool is closed; the
 	 * previous pool is drained and closed whether it is subscribed to or not
+	 * @throws HttpPoolShutdownException if the client is shutting down
 	 * @since 0.2.0
 	 */
 	public Mono<Void> resize(HttpPoolClient client, HttpPoolClientSettings settings) {
+		if (client.isShuttingDown()) {
+			// a pool made now would outlive the shutdown that closes the others
+			throw new HttpPoolShutdownException(client.name());
+		}
 		CurrentPool pool = client.pool();
 		PoolGeneration next = generation(settings, pool.current().tracker().next(), new TypedTimeouts(settings));
 		client.guard().resized(settings);
