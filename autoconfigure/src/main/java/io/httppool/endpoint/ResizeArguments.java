@@ -63,7 +63,7 @@ public class ResizeArguments implements OperationInvokerAdvisor {
 	 * @param key a key of {@link HttpPoolResizer#KEYS}
 	 * @return the parameter name
 	 */
-	static String parameterName(String key) {
+	public static String parameterName(String key) {
 		StringBuilder name = new StringBuilder();
 		boolean upper = false;
 		for (char c : key.toCharArray()) {
