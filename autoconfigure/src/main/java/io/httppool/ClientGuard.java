@@ -44,7 +44,8 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	private static final String ACQUIRE_TIMEOUT = "PoolAcquireTimeoutException";
 
-	private final HttpPoolClientSettings settings;
+	// replaced when the pool is resized: the exhausted message names the current sizes
+	private volatile HttpPoolClientSettings settings;
 
 	private final TypedTimeouts timeouts;
 
@@ -63,6 +64,10 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 
 	void shutdown() {
 		this.shuttingDown = true;
+	}
+
+	void resized(HttpPoolClientSettings settings) {
+		this.settings = settings;
 	}
 
 	boolean isShuttingDown() {

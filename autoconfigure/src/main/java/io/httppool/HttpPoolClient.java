@@ -12,38 +12,32 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * One named client: its dedicated connection pool, the Reactor Netty {@link HttpClient}
- * on that pool, and the {@link WebClient} and {@link RestClient} that share it.
+ * on that pool, and the {@link WebClient} and {@link RestClient} that share it. A resized
+ * client (see
+ * {@link HttpPoolClientFactory#resize(HttpPoolClient, HttpPoolClientSettings)}) gets a
+ * new pool and client; its {@code WebClient} and {@code RestClient} stay the same and
+ * send new calls to the new pool.
  *
  * @author http-pool team
  * @since 0.1.0
  */
 public final class HttpPoolClient {
 
-	private final HttpPoolClientSettings settings;
-
-	private final ConnectionProvider connectionProvider;
-
-	private final HttpClient httpClient;
+	private final CurrentPool pool;
 
 	private final WebClient webClient;
 
 	private final RestClient restClient;
 
-	private final PoolStateTracker tracker;
-
 	private final ClientGuard guard;
 
 	private final Sinks.Empty<Void> disposed = Sinks.empty();
 
-	HttpPoolClient(HttpPoolClientSettings settings, ConnectionProvider connectionProvider, HttpClient httpClient,
-			WebClient webClient, RestClient restClient, PoolStateTracker tracker, ClientGuard guard) {
+	HttpPoolClient(CurrentPool pool, WebClient webClient, RestClient restClient, ClientGuard guard) {
+		this.pool = pool;
 		this.guard = guard;
-		this.settings = settings;
-		this.connectionProvider = connectionProvider;
-		this.httpClient = httpClient;
 		this.webClient = webClient;
 		this.restClient = restClient;
-		this.tracker = tracker;
 	}
 
 	/**
@@ -51,32 +45,32 @@ public final class HttpPoolClient {
 	 * @return the name
 	 */
 	public String name() {
-		return this.settings.name();
+		return this.pool.current().settings().name();
 	}
 
 	/**
-	 * Return the effective settings.
+	 * Return the effective settings, with the pool sizes of the current pool.
 	 * @return the settings
 	 */
 	public HttpPoolClientSettings settings() {
-		return this.settings;
+		return this.pool.current().settings();
 	}
 
 	/**
-	 * Return the dedicated connection pool, named after the client.
+	 * Return the current connection pool, named after the client.
 	 * @return the connection provider
 	 */
 	public ConnectionProvider connectionProvider() {
-		return this.connectionProvider;
+		return this.pool.current().provider();
 	}
 
 	/**
-	 * Return the Reactor Netty client both the {@code WebClient} and the
-	 * {@code RestClient} run on.
+	 * Return the Reactor Netty client on the current pool, which both the
+	 * {@code WebClient} and the {@code RestClient} run on.
 	 * @return the HTTP client
 	 */
 	public HttpClient httpClient() {
-		return this.httpClient;
+		return this.pool.current().httpClient();
 	}
 
 	/**
@@ -96,11 +90,13 @@ public final class HttpPoolClient {
 	}
 
 	/**
-	 * Read the pool's live state. Cheap, local and non-blocking.
+	 * Read the pool's live state. Cheap, local and non-blocking. While a resized pool's
+	 * previous pool drains, its connections and waiting requests are included; the limits
+	 * are the current pool's.
 	 * @return the current state
 	 */
 	public HttpPoolState state() {
-		return this.tracker.snapshot(this.settings);
+		return this.pool.state();
 	}
 
 	/**
@@ -119,9 +115,7 @@ public final class HttpPoolClient {
 	 */
 	public Mono<Void> shutdown(Duration timeout) {
 		this.guard.shutdown();
-		return this.connectionProvider.disposeLater()
-			.timeout(timeout, Mono.empty())
-			.onErrorComplete()
+		return this.pool.retireAll(timeout)
 			// before completion reaches the caller, so that its listeners (meters) are
 			// done
 			.then(Mono.<Void>fromRunnable(this.disposed::tryEmitEmpty))
@@ -141,9 +135,13 @@ public final class HttpPoolClient {
 		return this.guard;
 	}
 
+	CurrentPool pool() {
+		return this.pool;
+	}
+
 	@Override
 	public String toString() {
-		return "HttpPoolClient[" + this.settings.name() + "]";
+		return "HttpPoolClient[" + name() + "]";
 	}
 
 }

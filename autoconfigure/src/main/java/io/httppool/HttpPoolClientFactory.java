@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.http.client.ReactorClientHttpRequestFactory;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -37,6 +36,8 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 
 	private final List<HttpPoolClientCustomizer> customizers;
 
+	private final Duration shutdownTimeout;
+
 	/**
 	 * Create a factory.
 	 * @param loopResources the event loops every client runs on
@@ -55,6 +56,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		this.webClientBuilders = webClientBuilders;
 		this.restClientBuilders = restClientBuilders;
 		this.customizers = customizers;
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	/**
@@ -71,23 +73,54 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	 * @return the client
 	 */
 	public HttpPoolClient create(HttpPoolClientSettings settings) {
+		TypedTimeouts timeouts = new TypedTimeouts(settings);
 		PoolStateTracker tracker = new PoolStateTracker();
+		CurrentPool pool = new CurrentPool(generation(settings, tracker, timeouts));
+		// the trackers of later pools share this one's counters (PoolStateTracker.next)
+		ClientGuard guard = new ClientGuard(settings, timeouts,
+				new Attempts(settings.name(), tracker, attemptRecorders(settings)));
+		WebClient.Builder webClient = this.webClientBuilders.get();
+		configure(settings, pool, guard, webClient);
+		RestClient.Builder restClient = this.restClientBuilders.get();
+		configure(settings, pool, guard, restClient);
+		return new HttpPoolClient(pool, webClient.build(), restClient.build(), guard);
+	}
+
+	/**
+	 * Give a client a new pool with the given settings, built like the first one (the
+	 * same transport code and customizers). Calls from then on go to the new pool,
+	 * through the same {@code WebClient} and {@code RestClient}; calls in flight finish
+	 * on the previous pool, which is closed once they have, at the latest after
+	 * {@code http.pool.shutdown-timeout}.
+	 * @param client the client
+	 * @param settings its new, validated settings (only the pool sizes of
+	 * {@link HttpPoolClientSettings#withPoolSizes(int, int, int)} may differ)
+	 * @return a {@code Mono} that completes when the previous pool is closed; the
+	 * previous pool is drained and closed whether it is subscribed to or not
+	 * @throws HttpPoolShutdownException if the client is shutting down
+	 * @since 0.2.0
+	 */
+	public Mono<Void> resize(HttpPoolClient client, HttpPoolClientSettings settings) {
+		if (client.isShuttingDown()) {
+			// a pool made now would outlive the shutdown that closes the others
+			throw new HttpPoolShutdownException(client.name());
+		}
+		CurrentPool pool = client.pool();
+		PoolGeneration next = generation(settings, pool.current().tracker().next(), new TypedTimeouts(settings));
+		client.guard().resized(settings);
+		return pool.replace(next, this.shutdownTimeout);
+	}
+
+	private PoolGeneration generation(HttpPoolClientSettings settings, PoolStateTracker tracker,
+			TypedTimeouts timeouts) {
 		KeepAliveGuard keepAlive = this.transport.keepAliveGuard(settings);
 		ConnectionProvider provider = this.transport.connectionProvider(settings, tracker, keepAlive);
-		TypedTimeouts timeouts = new TypedTimeouts(settings);
 		HttpClient httpClient = this.transport.httpClient(settings, provider, tracker, timeouts, keepAlive);
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			httpClient = customizer.customizeHttpClient(settings, httpClient);
 		}
 		ReactorNettyTransport.checkNoReactorNettyWiretap(settings, httpClient);
-		ClientGuard guard = new ClientGuard(settings, timeouts,
-				new Attempts(settings.name(), tracker, attemptRecorders(settings)));
-		WebClient.Builder webClient = this.webClientBuilders.get();
-		configure(settings, httpClient, guard, webClient);
-		RestClient.Builder restClient = this.restClientBuilders.get();
-		configure(settings, httpClient, guard, restClient);
-		return new HttpPoolClient(settings, provider, httpClient, webClient.build(), restClient.build(), tracker,
-				guard);
+		return new PoolGeneration(settings, provider, httpClient, tracker);
 	}
 
 	private List<HttpPoolAttemptRecorder> attemptRecorders(HttpPoolClientSettings settings) {
@@ -109,7 +142,7 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	 * @param builder the builder to configure
 	 */
 	public void configure(HttpPoolClient client, WebClient.Builder builder) {
-		configure(client.settings(), client.httpClient(), client.guard(), builder);
+		configure(client.settings(), client.pool(), client.guard(), builder);
 	}
 
 	/**
@@ -120,12 +153,12 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	 * @param builder the builder to configure
 	 */
 	public void configure(HttpPoolClient client, RestClient.Builder builder) {
-		configure(client.settings(), client.httpClient(), client.guard(), builder);
+		configure(client.settings(), client.pool(), client.guard(), builder);
 	}
 
-	private void configure(HttpPoolClientSettings settings, HttpClient httpClient, ClientGuard guard,
+	private void configure(HttpPoolClientSettings settings, CurrentPool pool, ClientGuard guard,
 			WebClient.Builder builder) {
-		builder.clientConnector(GuardedResponses.guard(new ReactorClientHttpConnector(httpClient), guard));
+		builder.clientConnector(GuardedResponses.guard(new CurrentPoolConnector(pool), guard));
 		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
 		if (baseUrlSecrets.baseUrl() != null) {
 			builder.baseUrl(baseUrlSecrets.baseUrl());
@@ -141,11 +174,9 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		});
 	}
 
-	private void configure(HttpPoolClientSettings settings, HttpClient httpClient, ClientGuard guard,
+	private void configure(HttpPoolClientSettings settings, CurrentPool pool, ClientGuard guard,
 			RestClient.Builder builder) {
-		ReactorClientHttpRequestFactory requestFactory = new ReactorClientHttpRequestFactory(httpClient);
-		requestFactory.setReadTimeout(settings.timeouts().responseTimeout());
-		builder.requestFactory(requestFactory);
+		builder.requestFactory(new CurrentPoolRequestFactory(pool));
 		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
 		if (baseUrlSecrets.baseUrl() != null) {
 			builder.baseUrl(baseUrlSecrets.baseUrl());

@@ -64,6 +64,27 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	}
 
 	/**
+	 * Return these settings with other pool sizes, the ones a pool can be resized to at
+	 * runtime.
+	 * @param maxConnections the new {@code max-connections}
+	 * @param pendingAcquireMaxCount the new {@code pending-acquire-max-count}
+	 * @param maxConcurrentStreams the new {@code http2.max-concurrent-streams}
+	 * @return the new settings
+	 * @since 0.2.0
+	 */
+	public HttpPoolClientSettings withPoolSizes(int maxConnections, int pendingAcquireMaxCount,
+			int maxConcurrentStreams) {
+		Pool pool = new Pool(maxConnections, pendingAcquireMaxCount, this.pool.pendingAcquireTimeout(),
+				this.pool.maxIdleTime(), this.pool.maxLifeTime(), this.pool.evictionInterval(),
+				this.pool.leasingStrategy());
+		Http2 http2 = new Http2(maxConcurrentStreams, this.http2.minConnections(), this.http2.pingAckTimeout(),
+				this.http2.maxResetsPerConnection());
+		return new HttpPoolClientSettings(this.name, this.baseUrl, this.defaultHeaders, this.protocol, pool, http2,
+				this.timeouts, this.ssl, this.proxy, this.compression, this.followRedirects, this.wiretap, this.health,
+				this.retry, this.circuitBreaker, this.bulkhead, this.timeout);
+	}
+
+	/**
 	 * Default headers with the values of sensitive ones (authorization, cookies, keys,
 	 * tokens, secrets) replaced by a mask, for logs and endpoints.
 	 * @return the masked headers

@@ -24,9 +24,28 @@ final class PoolStateTracker implements ConnectionProvider.MeterRegistrar {
 
 	private final Map<PoolKey, HttpConnectionPoolMetrics> streamPools = new ConcurrentHashMap<>();
 
-	private final LongAdder connectionsOpened = new LongAdder();
+	private final LongAdder connectionsOpened;
 
-	private final LongAdder requests = new LongAdder();
+	private final LongAdder requests;
+
+	PoolStateTracker() {
+		this(new LongAdder(), new LongAdder());
+	}
+
+	private PoolStateTracker(LongAdder connectionsOpened, LongAdder requests) {
+		this.connectionsOpened = connectionsOpened;
+		this.requests = requests;
+	}
+
+	/**
+	 * A tracker for the next pool of the same client (see {@link PoolGeneration}): its
+	 * own pools, the same counters, so that the opened-connections counter keeps
+	 * counting.
+	 * @return the tracker of the next pool
+	 */
+	PoolStateTracker next() {
+		return new PoolStateTracker(this.connectionsOpened, this.requests);
+	}
 
 	@Override
 	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,

@@ -61,9 +61,14 @@ public final class HttpPoolAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpPoolClients httpPoolClients(HttpPoolProperties properties, BoundConfigurationProperties bound,
-			ObjectProvider<SslBundles> sslBundles, HttpPoolClientFactory factory) {
-		HttpPoolSettingsMapper mapper = new HttpPoolSettingsMapper(properties, bound, sslBundles.getIfAvailable());
+	HttpPoolSettingsMapper httpPoolSettingsMapper(HttpPoolProperties properties, BoundConfigurationProperties bound,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new HttpPoolSettingsMapper(properties, bound, sslBundles.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpPoolClients httpPoolClients(HttpPoolSettingsMapper mapper, HttpPoolClientFactory factory) {
 		List<HttpPoolClientSettings> settings = mapper.map();
 		return new HttpPoolClients(settings.stream().map(factory::create).toList());
 	}

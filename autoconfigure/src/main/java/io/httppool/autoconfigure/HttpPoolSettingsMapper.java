@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 
@@ -100,13 +101,35 @@ public final class HttpPoolSettingsMapper {
 	public List<HttpPoolClientSettings> map() {
 		this.validator.validate(DEFAULTS, this.properties.getDefaults());
 		List<HttpPoolClientSettings> settings = new ArrayList<>();
-		this.properties.getClients().forEach((name, client) -> {
-			HttpPoolProperties.Client layered = new HttpPoolProperties.Client();
-			applySetKeys(this.properties.getDefaults(), layered, ConfigurationPropertyName.of(DEFAULTS));
-			applySetKeys(client, layered, ConfigurationPropertyName.adapt(CLIENTS + "." + name, '.'));
-			settings.add(toSettings(CLIENTS + "." + name, name, layered));
-		});
+		this.properties.getClients()
+			.forEach((name, client) -> settings.add(toSettings(CLIENTS + "." + name, name, layered(name, client))));
 		return settings;
+	}
+
+	/**
+	 * Map and validate one client as {@link #map()} does, with some of its keys set to
+	 * other values, for example to resize its pool at runtime.
+	 * @param name the client name
+	 * @param overrides values by key below {@code http.pool.clients.<name>}, for example
+	 * {@code max-connections}; they win over the bound properties
+	 * @return the settings
+	 * @throws InvalidHttpPoolPropertyException for the first invalid value
+	 * @since 0.2.0
+	 */
+	public HttpPoolClientSettings map(String name, Map<String, ?> overrides) {
+		HttpPoolProperties.Client client = this.properties.getClients().get(name);
+		HttpPoolProperties.Client layered = layered(name, (client != null) ? client : new HttpPoolProperties.Client());
+		Map<String, Object> keys = new LinkedHashMap<>();
+		overrides.forEach((key, value) -> keys.put(CLIENTS + "." + name + "." + key, value));
+		new Binder(new MapConfigurationPropertySource(keys)).bind(CLIENTS + "." + name, Bindable.ofInstance(layered));
+		return toSettings(CLIENTS + "." + name, name, layered);
+	}
+
+	private HttpPoolProperties.Client layered(String name, HttpPoolProperties.Client client) {
+		HttpPoolProperties.Client layered = new HttpPoolProperties.Client();
+		applySetKeys(this.properties.getDefaults(), layered, ConfigurationPropertyName.of(DEFAULTS));
+		applySetKeys(client, layered, ConfigurationPropertyName.adapt(CLIENTS + "." + name, '.'));
+		return layered;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import io.httppool.HttpPoolState;
 import io.httppool.health.CircuitBreakerStates;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -17,13 +18,15 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * {@link Endpoint @Endpoint} {@code httppools}: every client with its effective settings
  * (defaults merged, secrets masked) and its pool's live state. Reads local state only,
- * never the network.
+ * never the network. Read-only unless
+ * {@code management.endpoint.httppools.access=unrestricted}, which enables the write
+ * operation of {@link HttpPoolsEndpointWebExtension} that resizes a pool.
  *
  * @author http-pool team
  * @since 0.1.0
  * @see HttpPoolsEndpointWebExtension
  */
-@Endpoint(id = HttpPoolsEndpoint.ID)
+@Endpoint(id = HttpPoolsEndpoint.ID, defaultAccess = Access.READ_ONLY)
 public class HttpPoolsEndpoint {
 
 	/**

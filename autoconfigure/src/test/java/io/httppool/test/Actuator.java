@@ -30,10 +30,27 @@ public final class Actuator {
 	 * @return the response
 	 */
 	public Response get(String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator" + path))
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator" + path))
 			.timeout(Duration.ofSeconds(10))
 			.GET()
-			.build();
+			.build());
+	}
+
+	/**
+	 * POST a JSON body to the given actuator path.
+	 * @param path the path below {@code /actuator}, for example {@code /httppools/stt}
+	 * @param json the body
+	 * @return the response
+	 */
+	public Response post(String path, String json) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator" + path))
+			.timeout(Duration.ofSeconds(10))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build());
+	}
+
+	private Response send(HttpRequest request) {
 		try {
 			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.body());

@@ -2,9 +2,12 @@ package io.httppool.autoconfigure.endpoint;
 
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.autoconfigure.HttpPoolResizer;
+import io.httppool.autoconfigure.resize.HttpPoolResizeAutoConfiguration;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
 import io.httppool.health.CircuitBreakerStates;
+import io.httppool.endpoint.ResizeArguments;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -25,7 +28,7 @@ import org.springframework.context.annotation.Bean;
  * @author http-pool team
  * @since 0.1.0
  */
-@AutoConfiguration(after = HttpPoolAutoConfiguration.class)
+@AutoConfiguration(after = { HttpPoolAutoConfiguration.class, HttpPoolResizeAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(HttpPoolClients.class)
 @ConditionalOnAvailableEndpoint(HttpPoolsEndpoint.class)
@@ -42,8 +45,16 @@ public final class HttpPoolsEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(HttpPoolsEndpoint.class)
 	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
-	HttpPoolsEndpointWebExtension httpPoolsEndpointWebExtension(HttpPoolsEndpoint endpoint) {
-		return new HttpPoolsEndpointWebExtension(endpoint);
+	HttpPoolsEndpointWebExtension httpPoolsEndpointWebExtension(HttpPoolsEndpoint endpoint,
+			ObjectProvider<HttpPoolResizer> resizer) {
+		return new HttpPoolsEndpointWebExtension(endpoint, resizer.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(endpoint = HttpPoolsEndpoint.class, exposure = EndpointExposure.WEB)
+	ResizeArguments httpPoolsResizeArguments() {
+		return new ResizeArguments();
 	}
 
 }
