@@ -113,7 +113,16 @@ public final class HttpPoolSettingsMapper {
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
 				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()),
-				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null);
+				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null,
+				rateLimit(name, client.getRateLimit()));
+	}
+
+	private static HttpPoolClientSettings.RateLimit rateLimit(String name, HttpPoolProperties.RateLimit rateLimit) {
+		String key = (rateLimit.getKey() != null) ? rateLimit.getKey()
+				: HttpPoolClientSettings.RateLimit.DEFAULT_KEY_PREFIX + name;
+		return new HttpPoolClientSettings.RateLimit(rateLimit.isEnabled(), rateLimit.getRequestsPerPeriod(),
+				rateLimit.getPeriod(), rateLimit.getMaxWait(), rateLimit.getMaxQueued(), rateLimit.getStore(),
+				rateLimit.getReplicas(), rateLimit.getRedisFallback(), key);
 	}
 
 	private static HttpPoolClientSettings.@Nullable Proxy proxy(HttpPoolProperties.Proxy proxy) {

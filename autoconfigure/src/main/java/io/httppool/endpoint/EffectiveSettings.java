@@ -66,6 +66,21 @@ final class EffectiveSettings {
 		put(bulkhead, "max-concurrent-calls", settings.bulkhead().maxConcurrentCalls());
 		result.put("bulkhead", bulkhead);
 		put(result, "timeout", format(settings.timeout()));
+		result.put("rate-limit", rateLimit(settings.rateLimit()));
+		return result;
+	}
+
+	private static Map<String, Object> rateLimit(HttpPoolClientSettings.RateLimit rateLimit) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("enabled", rateLimit.enabled());
+		put(result, "requests-per-period", rateLimit.requestsPerPeriod());
+		result.put("period", format(rateLimit.period()));
+		result.put("max-wait", format(rateLimit.maxWait()));
+		result.put("max-queued", rateLimit.maxQueued());
+		result.put("store", rateLimit.store().name().toLowerCase(Locale.ROOT));
+		result.put("replicas", rateLimit.replicas());
+		result.put("redis-fallback", rateLimit.redisFallback().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		result.put("key", rateLimit.key());
 		return result;
 	}
 

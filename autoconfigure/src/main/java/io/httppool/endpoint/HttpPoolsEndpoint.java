@@ -7,6 +7,8 @@ import java.util.function.Function;
 import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 import io.httppool.HttpPoolState;
+import io.httppool.ratelimit.RateLimitState;
+import io.httppool.ratelimit.RateLimitStates;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -35,6 +37,8 @@ public class HttpPoolsEndpoint {
 
 	private final Function<String, @Nullable String> circuitBreakerStates;
 
+	private final @Nullable RateLimitStates rateLimitStates;
+
 	/**
 	 * Create an endpoint that shows no circuit breaker state.
 	 * @param clients the clients
@@ -51,8 +55,22 @@ public class HttpPoolsEndpoint {
 	 * when it has none; must be local, cheap and never throw
 	 */
 	public HttpPoolsEndpoint(HttpPoolClients clients, Function<String, @Nullable String> circuitBreakerStates) {
+		this(clients, circuitBreakerStates, null);
+	}
+
+	/**
+	 * Create an endpoint.
+	 * @param clients the clients
+	 * @param circuitBreakerStates the state of the circuit breaker of the client of the
+	 * given name, or {@code null} when it has none; must be local, cheap and never throw
+	 * @param rateLimitStates where to read each client's rate limiter state, or
+	 * {@code null} for none
+	 */
+	public HttpPoolsEndpoint(HttpPoolClients clients, Function<String, @Nullable String> circuitBreakerStates,
+			@Nullable RateLimitStates rateLimitStates) {
 		this.clients = clients;
 		this.circuitBreakerStates = circuitBreakerStates;
+		this.rateLimitStates = rateLimitStates;
 	}
 
 	/**
@@ -84,7 +102,15 @@ public class HttpPoolsEndpoint {
 	private HttpPoolDescriptor describe(HttpPoolClient client) {
 		HttpPoolState state = client.state();
 		return new HttpPoolDescriptor(client.name(), EffectiveSettings.describe(client.settings()),
-				StateDescriptor.of(state, circuitBreakerState(client.name())));
+				StateDescriptor.of(state, circuitBreakerState(client.name()), rateLimitState(client.name())));
+	}
+
+	private @Nullable Map<String, Object> rateLimitState(String name) {
+		if (this.rateLimitStates == null) {
+			return null;
+		}
+		RateLimitState state = this.rateLimitStates.stateOf(name);
+		return (state != null) ? state.toDetails() : null;
 	}
 
 	private @Nullable String circuitBreakerState(String name) {
@@ -137,17 +163,20 @@ public class HttpPoolsEndpoint {
 	 * @param requests requests sent on the wire since start, retries included
 	 * @param connectionsOpened TCP connections opened since start
 	 * @param reuseRatio share of requests that reused an open connection, from 0 to 1
+	 * @param rateLimit the client's rate limiter state, {@code null} without
+	 * {@code rate-limit.enabled}; keyed like the {@code rateLimit} health detail
 	 */
 	public record StateDescriptor(String protocol, int activeConnections, int idleConnections, int pendingAcquires,
 			int maxConnections, @Nullable Integer activeStreams, @Nullable Integer maxConcurrentStreams,
 			double utilization, @Nullable String circuitBreaker, long requests, long connectionsOpened,
-			double reuseRatio) {
+			double reuseRatio, @Nullable Map<String, Object> rateLimit) {
 
-		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker) {
+		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker,
+				@Nullable Map<String, Object> rateLimit) {
 			return new StateDescriptor(state.protocolName(), state.activeConnections(), state.idleConnections(),
 					state.pendingAcquires(), state.maxConnections(), state.http2() ? state.activeStreams() : null,
 					state.http2() ? state.maxConcurrentStreams() : null, state.utilization(), circuitBreaker,
-					state.requests(), state.connectionsOpened(), state.reuseRatio());
+					state.requests(), state.connectionsOpened(), state.reuseRatio(), rateLimit);
 		}
 
 	}

@@ -6,6 +6,7 @@ import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
+import io.httppool.ratelimit.RateLimitStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -48,13 +49,14 @@ public final class HttpPoolsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients,
-				ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry) {
+				ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
+				ObjectProvider<RateLimitStates> rateLimitStates) {
 			// Looked up on each read: the registry may be created after this endpoint
 			return new HttpPoolsEndpoint(clients, (name) -> {
 				CircuitBreakerRegistry registry = circuitBreakerRegistry.getIfAvailable();
 				return (registry != null)
 						? registry.find(name).map(CircuitBreaker::getState).map(Enum::name).orElse(null) : null;
-			});
+			}, rateLimitStates.getIfAvailable());
 		}
 
 	}
@@ -65,8 +67,8 @@ public final class HttpPoolsEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients) {
-			return new HttpPoolsEndpoint(clients);
+		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients, ObjectProvider<RateLimitStates> rateLimitStates) {
+			return new HttpPoolsEndpoint(clients, (name) -> null, rateLimitStates.getIfAvailable());
 		}
 
 	}
