@@ -233,7 +233,7 @@ final class HttpPoolPropertiesValidator {
 		if (!rateLimit.isEnabled()) {
 			return;
 		}
-		ClassLoader classLoader = HttpPoolPropertiesValidator.class.getClassLoader();
+		ClassLoader classLoader = ClassUtils.getDefaultClassLoader();
 		if (!ClassUtils.isPresent("io.github.bucket4j.Bucket", classLoader)) {
 			throw check.invalid("rate-limit.enabled", true,
 					"false, unless com.bucket4j:bucket4j_jdk17-core is on the classpath (the starter brings it)");

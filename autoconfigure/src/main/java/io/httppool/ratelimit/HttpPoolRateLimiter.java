@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.github.bucket4j.BucketListener;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolRateLimitedException;
 import io.httppool.HttpPoolRateLimitedException.Reason;
@@ -59,7 +58,9 @@ public final class HttpPoolRateLimiter {
 
 	private final long maxWaitNanos;
 
-	private final Listener listener = new Listener();
+	private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private final LongAdder waits = new LongAdder();
 
 	private final AtomicInteger queued = new AtomicInteger();
 
@@ -149,7 +150,9 @@ public final class HttpPoolRateLimiter {
 			turn.granted(null);
 			return;
 		}
-		bucket.tryConsume(turn.remainingWaitNanos(), this.scheduler).whenComplete((granted, ex) -> {
+		CompletableFuture<Boolean> reservation = bucket.tryConsume(turn.remainingWaitNanos(), this.scheduler);
+		turn.reserving(bucket, reservation);
+		reservation.whenComplete((granted, ex) -> {
 			if (ex == null) {
 				endFallback(bucket);
 				onReservation(turn, bucket, granted);
@@ -182,8 +185,9 @@ public final class HttpPoolRateLimiter {
 			turn.granted(fallback);
 			return;
 		}
-		fallback.tryConsume(turn.remainingWaitNanos(), this.scheduler)
-			.whenComplete((granted, failure) -> onReservation(turn, fallback, Boolean.TRUE.equals(granted)));
+		CompletableFuture<Boolean> reservation = fallback.tryConsume(turn.remainingWaitNanos(), this.scheduler);
+		turn.reserving(fallback, reservation);
+		reservation.whenComplete((granted, failure) -> onReservation(turn, fallback, Boolean.TRUE.equals(granted)));
 	}
 
 	private void endFallback(RateLimitBucket bucket) {
@@ -281,16 +285,16 @@ public final class HttpPoolRateLimiter {
 		long share = Math.max(1, quota.requests() / this.settings.replicas());
 		RateLimitBucket.Pace local = new RateLimitBucket.Pace(share, quota.period());
 		if (this.remoteBuckets == null) {
-			this.bucket = RateLimitBucket.local(local, this.listener);
+			this.bucket = RateLimitBucket.local(local);
 		}
 		else {
 			RateLimitBucket.Pace shared = new RateLimitBucket.Pace(quota.requests(), quota.period());
 			// the quota is part of the key: a new quota is a new bucket, on every replica
 			String key = this.settings.key() + ":" + quota.requests() + ":" + quota.period().toMillis();
 			this.fallback = (this.settings.redisFallback() == HttpPoolClientSettings.RedisFallback.PER_REPLICA)
-					? RateLimitBucket.local(local, this.listener) : null;
+					? RateLimitBucket.local(local) : null;
 			this.bucket = RateLimitBucket.remote(shared,
-					this.remoteBuckets.bucket(key, shared.configuration(), this.settings.maxWait(), this.listener));
+					this.remoteBuckets.bucket(key, shared.configuration(), this.settings.maxWait()));
 		}
 		this.quota = quota;
 		if (quota.learned()) {
@@ -321,8 +325,7 @@ public final class HttpPoolRateLimiter {
 				(quota != null) ? quota.period() : null,
 				(quota == null) ? RateLimitState.SOURCE_NONE
 						: quota.learned() ? RateLimitState.SOURCE_HEADERS : RateLimitState.SOURCE_CONFIGURED,
-				this.onFallback, this.queued.get(), this.listener.delayed.sum(), this.rejections.sum(),
-				this.fallbacks.sum());
+				this.onFallback, this.queued.get(), this.waits.sum(), this.rejections.sum(), this.fallbacks.sum());
 	}
 
 	/**
@@ -335,11 +338,12 @@ public final class HttpPoolRateLimiter {
 	}
 
 	/**
-	 * Return the calls that waited for their turn since start.
+	 * Return the calls that waited 1 ms or more for their turn since start (with a Redis
+	 * bucket, its round trip counts).
 	 * @return the count
 	 */
 	public long waits() {
-		return this.listener.delayed.sum();
+		return this.waits.sum();
 	}
 
 	/**
@@ -371,35 +375,52 @@ public final class HttpPoolRateLimiter {
 	}
 
 	/**
-	 * The wait of one call: completes when its token is due, gives the token back when
-	 * cancelled first.
+	 * The wait of one call: completes when its token is due, and gives the token back
+	 * when cancelled first: at once when the bucket is local (its reservation is known to
+	 * be made), once the reservation answers when it is remote.
 	 */
 	private final class Turn extends CompletableFuture<Void> {
 
 		private final long start = System.nanoTime();
 
-		private @Nullable RateLimitBucket granted;
+		private @Nullable RateLimitBucket reserved;
 
-		private boolean hasGrant;
+		private boolean refunded;
 
 		long remainingWaitNanos() {
 			return Math.max(1, HttpPoolRateLimiter.this.maxWaitNanos - (System.nanoTime() - this.start));
 		}
 
+		/**
+		 * Note a reservation in flight: a local one that is not done yet holds a token
+		 * that comes due later.
+		 */
+		void reserving(RateLimitBucket bucket, CompletableFuture<Boolean> reservation) {
+			if (!(bucket instanceof RateLimitBucket.LocalRateLimitBucket) || reservation.isDone()) {
+				return;
+			}
+			boolean refund;
+			synchronized (this) {
+				refund = isCancelled() && !this.refunded;
+				this.refunded = this.refunded || refund;
+				this.reserved = bucket;
+			}
+			if (refund) {
+				bucket.refund();
+			}
+		}
+
 		void granted(@Nullable RateLimitBucket bucket) {
 			boolean refund;
 			synchronized (this) {
-				this.granted = bucket;
-				this.hasGrant = true;
-				refund = isCancelled();
+				refund = bucket != null && isCancelled() && !this.refunded;
+				this.refunded = this.refunded || refund;
 			}
 			if (refund) {
-				if (bucket != null) {
-					bucket.refund();
-				}
+				bucket.refund();
 			}
-			else {
-				complete(null);
+			else if (complete(null) && System.nanoTime() - this.start >= WAIT_NANOS) {
+				HttpPoolRateLimiter.this.waits.increment();
 			}
 		}
 
@@ -409,42 +430,13 @@ public final class HttpPoolRateLimiter {
 			RateLimitBucket refund;
 			synchronized (this) {
 				cancelled = super.cancel(false);
-				refund = (cancelled && this.hasGrant) ? this.granted : null;
+				refund = (cancelled && !this.refunded) ? this.reserved : null;
+				this.refunded = this.refunded || refund != null;
 			}
 			if (refund != null) {
 				refund.refund();
 			}
 			return cancelled;
-		}
-
-	}
-
-	/**
-	 * Counts the calls Bucket4j delayed.
-	 */
-	private static final class Listener implements BucketListener {
-
-		final LongAdder delayed = new LongAdder();
-
-		@Override
-		public void onConsumed(long tokens) {
-		}
-
-		@Override
-		public void onRejected(long tokens) {
-		}
-
-		@Override
-		public void onParked(long nanos) {
-		}
-
-		@Override
-		public void onInterrupted(InterruptedException ex) {
-		}
-
-		@Override
-		public void onDelayed(long nanos) {
-			this.delayed.increment();
 		}
 
 	}

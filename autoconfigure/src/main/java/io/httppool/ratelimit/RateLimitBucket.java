@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.BucketListener;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 
 /**
@@ -51,8 +50,8 @@ abstract class RateLimitBucket {
 	 */
 	abstract void limitTo(long allowed);
 
-	static LocalRateLimitBucket local(Pace pace, BucketListener listener) {
-		return new LocalRateLimitBucket(pace, listener);
+	static LocalRateLimitBucket local(Pace pace) {
+		return new LocalRateLimitBucket(pace);
 	}
 
 	static RemoteRateLimitBucket remote(Pace pace, AsyncBucketProxy bucket) {
@@ -61,9 +60,11 @@ abstract class RateLimitBucket {
 
 	/**
 	 * A quota as the bucket applies it: bursts of up to a tenth of the quota (at least
-	 * one request), refilled continuously with the rest, so that no window of
-	 * {@code period} ever holds more than {@code requests} requests, whether the upstream
-	 * counts in fixed windows, sliding windows or with a token bucket of its own.
+	 * one request), refilled continuously with the rest less a margin of a twentieth (at
+	 * least one request) for the jitter between a call's turn and its arrival upstream.
+	 * No window of {@code period} then holds more than {@code requests} requests, whether
+	 * the upstream counts in fixed windows, sliding windows or with a token bucket of its
+	 * own.
 	 *
 	 * @param requests requests allowed per period
 	 * @param period the window
@@ -74,8 +75,12 @@ abstract class RateLimitBucket {
 			return Math.max(1, this.requests / 10);
 		}
 
+		long margin() {
+			return Math.max(1, this.requests / 20);
+		}
+
 		long refill() {
-			return Math.max(1, this.requests - burst());
+			return Math.max(1, this.requests - burst() - margin());
 		}
 
 		/**
@@ -104,9 +109,9 @@ abstract class RateLimitBucket {
 
 		private final Bucket bucket;
 
-		LocalRateLimitBucket(Pace pace, BucketListener listener) {
+		LocalRateLimitBucket(Pace pace) {
 			super(pace);
-			this.bucket = Bucket.builder().addLimit(pace.bandwidth()).withListener(listener).build();
+			this.bucket = Bucket.builder().addLimit(pace.bandwidth()).build();
 		}
 
 		@Override

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.BucketListener;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -100,15 +99,13 @@ public final class RedisBuckets implements RemoteBuckets, AutoCloseable {
 	}
 
 	@Override
-	public AsyncBucketProxy bucket(String key, BucketConfiguration configuration, Duration requestTimeout,
-			BucketListener listener) {
+	public AsyncBucketProxy bucket(String key, BucketConfiguration configuration, Duration requestTimeout) {
 		return new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(this.api).requestTimeout(requestTimeout)
 			.expirationAfterWrite(
 					ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
 			.build()
 			.asAsync()
 			.builder()
-			.withListener(listener)
 			.build(key.getBytes(StandardCharsets.UTF_8), () -> CompletableFuture.completedFuture(configuration));
 	}
 

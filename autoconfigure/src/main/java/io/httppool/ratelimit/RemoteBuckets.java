@@ -3,7 +3,6 @@ package io.httppool.ratelimit;
 import java.time.Duration;
 
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.BucketListener;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 
 /**
@@ -21,10 +20,8 @@ public interface RemoteBuckets {
 	 * @param key the key, the same on every replica that shares the quota
 	 * @param configuration the configuration of a new bucket
 	 * @param requestTimeout longest time one operation on the store may take
-	 * @param listener told of every consumption, delay and rejection
 	 * @return the bucket
 	 */
-	AsyncBucketProxy bucket(String key, BucketConfiguration configuration, Duration requestTimeout,
-			BucketListener listener);
+	AsyncBucketProxy bucket(String key, BucketConfiguration configuration, Duration requestTimeout);
 
 }
