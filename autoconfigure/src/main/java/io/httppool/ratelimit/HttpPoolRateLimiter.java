@@ -74,6 +74,8 @@ public final class HttpPoolRateLimiter {
 
 	private volatile @Nullable RateLimitBucket fallback;
 
+	private volatile RateLimitBucket.@Nullable Pace fallbackPace;
+
 	private volatile boolean onFallback;
 
 	private volatile long pausedUntilNanos;
@@ -163,18 +165,19 @@ public final class HttpPoolRateLimiter {
 		});
 	}
 
-	private void fallBack(Turn turn, Throwable ex) {
+	private void fallBack(Turn turn, Throwable failure) {
+		Throwable ex = (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+				? failure.getCause() : failure;
 		if (!this.onFallback) {
 			this.onFallback = true;
 			this.fallbacks.increment();
-			logger.warn("Rate-limit store of HTTP pool '" + this.clientName + "' is unreachable ("
-					+ ex.getClass().getSimpleName() + "); "
+			logger.warn("Rate-limit store of HTTP pool '" + this.clientName + "' is unreachable (" + ex + "); "
 					+ ((this.settings.redisFallback() == HttpPoolClientSettings.RedisFallback.REJECT)
 							? "rejecting calls" : "pacing to this replica's share")
 					+ " (" + this.prefix + "redis-fallback="
 					+ this.settings.redisFallback().name().toLowerCase().replace('_', '-') + ") until it is back");
 		}
-		RateLimitBucket fallback = this.fallback;
+		RateLimitBucket fallback = fallbackBucket();
 		if (fallback == null) {
 			this.rejections.increment();
 			turn.completeExceptionally(rejection(Reason.STORE_UNAVAILABLE, "the Redis bucket is unreachable and "
@@ -187,7 +190,17 @@ public final class HttpPoolRateLimiter {
 		}
 		CompletableFuture<Boolean> reservation = fallback.tryConsume(turn.remainingWaitNanos(), this.scheduler);
 		turn.reserving(fallback, reservation);
-		reservation.whenComplete((granted, failure) -> onReservation(turn, fallback, Boolean.TRUE.equals(granted)));
+		reservation.whenComplete((granted, error) -> onReservation(turn, fallback, Boolean.TRUE.equals(granted)));
+	}
+
+	private synchronized @Nullable RateLimitBucket fallbackBucket() {
+		RateLimitBucket.Pace pace = this.fallbackPace;
+		if (this.fallback == null && pace != null) {
+			// built when first needed, empty: the shared bucket may just have been
+			// drained
+			this.fallback = RateLimitBucket.localStartingEmpty(pace);
+		}
+		return this.fallback;
 	}
 
 	private void endFallback(RateLimitBucket bucket) {
@@ -291,8 +304,9 @@ public final class HttpPoolRateLimiter {
 			RateLimitBucket.Pace shared = new RateLimitBucket.Pace(quota.requests(), quota.period());
 			// the quota is part of the key: a new quota is a new bucket, on every replica
 			String key = this.settings.key() + ":" + quota.requests() + ":" + quota.period().toMillis();
-			this.fallback = (this.settings.redisFallback() == HttpPoolClientSettings.RedisFallback.PER_REPLICA)
-					? RateLimitBucket.local(local) : null;
+			this.fallbackPace = (this.settings.redisFallback() == HttpPoolClientSettings.RedisFallback.PER_REPLICA)
+					? local : null;
+			this.fallback = null;
 			this.bucket = RateLimitBucket.remote(shared,
 					this.remoteBuckets.bucket(key, shared.configuration(), this.settings.maxWait()));
 		}

@@ -51,7 +51,20 @@ abstract class RateLimitBucket {
 	abstract void limitTo(long allowed);
 
 	static LocalRateLimitBucket local(Pace pace) {
-		return new LocalRateLimitBucket(pace);
+		return new LocalRateLimitBucket(pace, pace.bandwidth());
+	}
+
+	/**
+	 * A local bucket that starts empty, for a fallback that takes over from a shared
+	 * bucket the replicas may just have drained.
+	 */
+	static LocalRateLimitBucket localStartingEmpty(Pace pace) {
+		return new LocalRateLimitBucket(pace,
+				Bandwidth.builder()
+					.capacity(pace.burst())
+					.refillGreedy(pace.refill(), pace.period())
+					.initialTokens(0)
+					.build());
 	}
 
 	static RemoteRateLimitBucket remote(Pace pace, AsyncBucketProxy bucket) {
@@ -109,9 +122,9 @@ abstract class RateLimitBucket {
 
 		private final Bucket bucket;
 
-		LocalRateLimitBucket(Pace pace) {
+		LocalRateLimitBucket(Pace pace, Bandwidth bandwidth) {
 			super(pace);
-			this.bucket = Bucket.builder().addLimit(pace.bandwidth()).build();
+			this.bucket = Bucket.builder().addLimit(bandwidth).build();
 		}
 
 		@Override

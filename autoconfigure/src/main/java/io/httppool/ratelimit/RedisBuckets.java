@@ -3,6 +3,9 @@ package io.httppool.ratelimit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -59,24 +62,7 @@ public final class RedisBuckets implements RemoteBuckets, AutoCloseable {
 
 	private volatile boolean closed;
 
-	private final RedisApi<byte[]> api = new RedisApi<>() {
-
-		@Override
-		public <V> RedisFuture<V> eval(String script, ScriptOutputType type, byte[][] keys, byte[][] params) {
-			return commands().eval(script, type, keys, params);
-		}
-
-		@Override
-		public RedisFuture<byte[]> get(byte[] key) {
-			return commands().get(key);
-		}
-
-		@Override
-		public RedisFuture<?> delete(byte[] key) {
-			return commands().del(key);
-		}
-
-	};
+	private final RedisApi<byte[]> api = api(this::commands);
 
 	/**
 	 * Create the buckets and start connecting.
@@ -95,7 +81,43 @@ public final class RedisBuckets implements RemoteBuckets, AutoCloseable {
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.socketOptions(io.lettuce.core.SocketOptions.builder().connectTimeout(connectTimeout).build())
 			.build());
-		connectInBackground();
+		CompletableFuture<?> connecting = connectInBackground();
+		try {
+			// the first calls find the connection open when Redis is up; when it is not,
+			// startup waits at most the connect timeout and the calls fall back
+			if (connecting != null) {
+				connecting.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Redis at " + this.address + " for rate limits is unreachable at startup ("
+					+ ex.getClass().getSimpleName() + "); clients with rate-limit.store=redis fall back until it is");
+		}
+	}
+
+	// generic in K so that Bucket4j's Object[] of keys reaches Lettuce without a cast
+	private static <K> RedisApi<K> api(Supplier<RedisAsyncCommands<K, byte[]>> commands) {
+		return new RedisApi<>() {
+
+			@Override
+			public <V> RedisFuture<V> eval(String script, ScriptOutputType type, K[] keys, byte[][] params) {
+				return commands.get().eval(script, type, keys, params);
+			}
+
+			@Override
+			public RedisFuture<byte[]> get(K key) {
+				return commands.get().get(key);
+			}
+
+			@Override
+			public RedisFuture<?> delete(K key) {
+				return commands.get().del(key);
+			}
+
+		};
 	}
 
 	@Override
@@ -127,11 +149,11 @@ public final class RedisBuckets implements RemoteBuckets, AutoCloseable {
 		throw new RedisConnectionException("not connected to Redis at " + this.address + " yet");
 	}
 
-	private void connectInBackground() {
+	private @Nullable CompletableFuture<?> connectInBackground() {
 		synchronized (this.lock) {
 			if (this.closed || this.connection != null || this.connecting != null
 					|| System.nanoTime() - this.nextConnectNanos < 0) {
-				return;
+				return this.connecting;
 			}
 			this.connecting = this.client.connectAsync(ByteArrayCodec.INSTANCE, this.uri)
 				.toCompletableFuture()
@@ -151,6 +173,7 @@ public final class RedisBuckets implements RemoteBuckets, AutoCloseable {
 						}
 					}
 				});
+			return this.connecting;
 		}
 	}
 

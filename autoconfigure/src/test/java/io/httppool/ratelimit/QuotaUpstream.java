@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
+import io.github.bucket4j.Bucket;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -16,9 +18,11 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A {@link io.httppool.test.TestUpstream} handler that enforces a quota the way a
- * provider does: more than {@code limit} accepted requests in any sliding window answers
- * 429 with {@code Retry-After}. It records when each request arrived, so that a test
- * asserts what the upstream saw.
+ * provider does and answers 429 with {@code Retry-After} beyond it: either strictly, more
+ * than {@code limit} accepted requests in any sliding window, or as a token bucket of
+ * {@code limit} per window with bursts up to {@code limit} (Bucket4j), as most providers
+ * and gateways count. It records when each request arrived, so that a test asserts what
+ * the upstream saw.
  */
 final class QuotaUpstream implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
@@ -30,12 +34,32 @@ final class QuotaUpstream implements BiFunction<HttpServerRequest, HttpServerRes
 
 	private final AtomicInteger rejected = new AtomicInteger();
 
+	private final @Nullable Bucket tokenBucket;
+
 	private volatile Consumer<HttpServerResponse> headers = (response) -> {
 	};
 
-	QuotaUpstream(int limit, Duration window) {
+	private QuotaUpstream(int limit, Duration window, boolean tokenBucket) {
 		this.limit = limit;
 		this.windowNanos = window.toNanos();
+		this.tokenBucket = tokenBucket ? Bucket.builder()
+			.addLimit((bandwidth) -> bandwidth.capacity(limit).refillGreedy(limit, window))
+			.build() : null;
+	}
+
+	/**
+	 * An upstream that allows {@code limit} requests in any sliding window.
+	 */
+	static QuotaUpstream slidingWindow(int limit, Duration window) {
+		return new QuotaUpstream(limit, window, false);
+	}
+
+	/**
+	 * An upstream that allows {@code limit} requests per window, in bursts of up to
+	 * {@code limit}.
+	 */
+	static QuotaUpstream tokenBucket(int limit, Duration window) {
+		return new QuotaUpstream(limit, window, true);
 	}
 
 	/**
@@ -52,7 +76,7 @@ final class QuotaUpstream implements BiFunction<HttpServerRequest, HttpServerRes
 		boolean accept;
 		synchronized (this.accepted) {
 			long inWindow = this.accepted.stream().filter((at) -> now - at < this.windowNanos).count();
-			accept = inWindow < this.limit;
+			accept = (this.tokenBucket != null) ? this.tokenBucket.tryConsume(1) : inWindow < this.limit;
 			if (accept) {
 				this.accepted.add(now);
 			}
@@ -65,6 +89,15 @@ final class QuotaUpstream implements BiFunction<HttpServerRequest, HttpServerRes
 		}
 		this.headers.accept(response);
 		return response.sendString(Mono.just("ok"));
+	}
+
+	/**
+	 * Forget the arrivals so far (after a warm-up); the quota itself keeps counting.
+	 */
+	void forgetArrivals() {
+		synchronized (this.accepted) {
+			this.accepted.clear();
+		}
 	}
 
 	int rejected() {

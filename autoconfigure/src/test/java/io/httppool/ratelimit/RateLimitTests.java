@@ -85,7 +85,7 @@ class RateLimitTests {
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
 	void aConfiguredQuotaPacesCallsSoThatTheUpstreamNeverAnswers429(Flavour flavour) {
-		QuotaUpstream quota = new QuotaUpstream(10, Duration.ofSeconds(1));
+		QuotaUpstream quota = QuotaUpstream.slidingWindow(10, Duration.ofSeconds(1));
 		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.HTTP11).handler(quota).start()) {
 			RateLimitTesting.runner(upstream.baseUrl())
 				.withPropertyValues(key("rate-limit.enabled=true"), key("rate-limit.requests-per-period=10"),
