@@ -35,13 +35,14 @@ import org.jspecify.annotations.Nullable;
  * @param bulkhead bulkhead settings
  * @param timeout total deadline across all attempts and backoffs, or {@code null} for
  * none
+ * @param rateLimit provider quota settings
  * @author http-pool team
  * @since 0.1.0
  */
 public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<String, String> defaultHeaders,
 		HttpPoolProtocol protocol, Pool pool, Http2 http2, Timeouts timeouts, Ssl ssl, @Nullable Proxy proxy,
 		boolean compression, boolean followRedirects, boolean wiretap, Health health, Retry retry,
-		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout) {
+		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout, RateLimit rateLimit) {
 
 	public HttpPoolClientSettings {
 		defaultHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(defaultHeaders));
@@ -81,7 +82,7 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 				this.http2.maxResetsPerConnection());
 		return new HttpPoolClientSettings(this.name, this.baseUrl, this.defaultHeaders, this.protocol, pool, http2,
 				this.timeouts, this.ssl, this.proxy, this.compression, this.followRedirects, this.wiretap, this.health,
-				this.retry, this.circuitBreaker, this.bulkhead, this.timeout);
+				this.retry, this.circuitBreaker, this.bulkhead, this.timeout, this.rateLimit);
 	}
 
 	/**
@@ -103,7 +104,7 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 				+ this.proxy + ", compression=" + this.compression + ", followRedirects=" + this.followRedirects
 				+ ", wiretap=" + this.wiretap + ", health=" + this.health + ", retry=" + this.retry
 				+ ", circuitBreaker=" + this.circuitBreaker + ", bulkhead=" + this.bulkhead + ", timeout="
-				+ this.timeout + "]";
+				+ this.timeout + ", rateLimit=" + this.rateLimit + "]";
 	}
 
 	/**
@@ -281,6 +282,76 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * @param maxConcurrentCalls maximum concurrent calls, or {@code null} for no bulkhead
 	 */
 	public record Bulkhead(@Nullable Integer maxConcurrentCalls) {
+
+	}
+
+	/**
+	 * Provider quota settings: calls are paced with a token bucket so that the upstream's
+	 * rate limit is not hit.
+	 *
+	 * @param enabled whether calls are paced
+	 * @param requestsPerPeriod requests the upstream allows per period, shared by all
+	 * replicas, or {@code null} to learn the limit from its response headers
+	 * @param period window of {@code requestsPerPeriod}, and of a learned limit whose
+	 * headers name no window
+	 * @param maxWait longest time a call waits for its turn
+	 * @param maxQueued maximum calls of one replica waiting for their turn at once
+	 * @param store where the bucket lives
+	 * @param replicas replicas sharing the quota: the share of one replica with
+	 * {@link RateLimitStore#LOCAL}, the fallback while Redis is unreachable with
+	 * {@link RateLimitStore#REDIS}
+	 * @param redisFallback what {@link RateLimitStore#REDIS} does while Redis is
+	 * unreachable
+	 * @param key Redis key of the shared bucket
+	 * @since 0.1.0
+	 */
+	public record RateLimit(boolean enabled, @Nullable Integer requestsPerPeriod, Duration period, Duration maxWait,
+			int maxQueued, RateLimitStore store, int replicas, RedisFallback redisFallback, String key) {
+
+		/**
+		 * Prefix of the Redis key of a client's bucket when {@code rate-limit.key} is not
+		 * set; the client name follows it.
+		 */
+		public static final String DEFAULT_KEY_PREFIX = "http-pool:rate-limit:";
+
+	}
+
+	/**
+	 * Where a client's rate-limit bucket lives.
+	 *
+	 * @since 0.1.0
+	 */
+	public enum RateLimitStore {
+
+		/**
+		 * In this process: each replica paces to its share of the quota.
+		 */
+		LOCAL,
+
+		/**
+		 * In Redis: every replica with the same key shares one bucket.
+		 */
+		REDIS
+
+	}
+
+	/**
+	 * What a client with a Redis bucket does while Redis is unreachable.
+	 *
+	 * @since 0.1.0
+	 */
+	public enum RedisFallback {
+
+		/**
+		 * Fail open: pace to the quota divided by {@code rate-limit.replicas}, in this
+		 * process, so that all replicas together still stay under the quota.
+		 */
+		PER_REPLICA,
+
+		/**
+		 * Fail closed: reject every call with {@link HttpPoolRateLimitedException}.
+		 */
+		REJECT
 
 	}
 

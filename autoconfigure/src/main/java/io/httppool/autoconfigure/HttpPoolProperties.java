@@ -207,6 +207,11 @@ public class HttpPoolProperties {
 		private final Bulkhead bulkhead = new Bulkhead();
 
 		/**
+		 * Provider quota (rate limit) settings.
+		 */
+		private final RateLimit rateLimit = new RateLimit();
+
+		/**
 		 * Total deadline of a call across all attempts and backoffs; 0 for none.
 		 */
 		private @Nullable Duration timeout = Duration.ofSeconds(60);
@@ -373,6 +378,10 @@ public class HttpPoolProperties {
 
 		public Bulkhead getBulkhead() {
 			return this.bulkhead;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
 		}
 
 		public @Nullable Duration getTimeout() {
@@ -814,6 +823,140 @@ public class HttpPoolProperties {
 
 		public void setMaxConcurrentCalls(@Nullable Integer maxConcurrentCalls) {
 			this.maxConcurrentCalls = maxConcurrentCalls;
+		}
+
+	}
+
+	/**
+	 * Provider quota settings of a client: calls are paced so that the upstream's rate
+	 * limit is not hit.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Whether calls are paced to the upstream's quota, learned from its rate-limit
+		 * response headers or set with requests-per-period.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Requests the upstream allows per period, shared by all replicas. Unset: learned
+		 * from the upstream's x-ratelimit-*, RateLimit and RateLimit-Policy headers.
+		 */
+		private @Nullable Integer requestsPerPeriod;
+
+		/**
+		 * Window of requests-per-period, and of a learned limit whose headers name no
+		 * window (x-ratelimit-limit-requests).
+		 */
+		private Duration period = Duration.ofMinutes(1);
+
+		/**
+		 * Longest time a call waits for its turn before it fails with
+		 * HttpPoolRateLimitedException.
+		 */
+		private Duration maxWait = Duration.ofSeconds(5);
+
+		/**
+		 * Maximum calls of this replica waiting for their turn at once; beyond it a call
+		 * fails at once.
+		 */
+		private int maxQueued = 1000;
+
+		/**
+		 * Where the bucket lives: local (in this process) or redis (shared by every
+		 * replica, through spring.data.redis.*).
+		 */
+		private HttpPoolClientSettings.RateLimitStore store = HttpPoolClientSettings.RateLimitStore.LOCAL;
+
+		/**
+		 * Replicas sharing the quota. With store=local each replica takes this share of
+		 * it; with store=redis the share is the fallback while Redis is unreachable.
+		 */
+		private int replicas = 1;
+
+		/**
+		 * What store=redis does while Redis is unreachable: per-replica (pace to the
+		 * quota divided by replicas, in this process) or reject (fail every call).
+		 */
+		private HttpPoolClientSettings.RedisFallback redisFallback = HttpPoolClientSettings.RedisFallback.PER_REPLICA;
+
+		/**
+		 * Redis key of the shared bucket; replicas with the same key share one quota.
+		 * Unset: http-pool:rate-limit:<client name>.
+		 */
+		private @Nullable String key;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Integer getRequestsPerPeriod() {
+			return this.requestsPerPeriod;
+		}
+
+		public void setRequestsPerPeriod(@Nullable Integer requestsPerPeriod) {
+			this.requestsPerPeriod = requestsPerPeriod;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public int getMaxQueued() {
+			return this.maxQueued;
+		}
+
+		public void setMaxQueued(int maxQueued) {
+			this.maxQueued = maxQueued;
+		}
+
+		public HttpPoolClientSettings.RateLimitStore getStore() {
+			return this.store;
+		}
+
+		public void setStore(HttpPoolClientSettings.RateLimitStore store) {
+			this.store = store;
+		}
+
+		public int getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(int replicas) {
+			this.replicas = replicas;
+		}
+
+		public HttpPoolClientSettings.RedisFallback getRedisFallback() {
+			return this.redisFallback;
+		}
+
+		public void setRedisFallback(HttpPoolClientSettings.RedisFallback redisFallback) {
+			this.redisFallback = redisFallback;
+		}
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
 		}
 
 	}

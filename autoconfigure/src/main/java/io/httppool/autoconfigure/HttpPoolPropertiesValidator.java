@@ -5,12 +5,14 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 
+import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolProtocol;
 import io.httppool.HttpPoolSanitizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.util.ClassUtils;
 
 /**
  * Checks the values of one client (or of {@code http.pool.defaults}) and names the full
@@ -84,6 +86,7 @@ final class HttpPoolPropertiesValidator {
 			throw check.invalid("bulkhead.max-concurrent-calls", maxConcurrentCalls,
 					"at least 1, or 0 for no bulkhead");
 		}
+		rateLimit(check, client.getRateLimit());
 		check.positiveOrOffIfSet("timeout", client.getTimeout(), "for no deadline");
 		return baseUrl;
 	}
@@ -204,6 +207,39 @@ final class HttpPoolPropertiesValidator {
 			if (status == null || status < 100 || status > 599) {
 				throw check.invalid("retry.on-statuses", retry.getOnStatuses(), "HTTP status codes from 100 to 599");
 			}
+		}
+	}
+
+	private static void rateLimit(Check check, HttpPoolProperties.RateLimit rateLimit) {
+		Integer requests = rateLimit.getRequestsPerPeriod();
+		if (requests != null) {
+			check.atLeast("rate-limit.requests-per-period", requests, 1);
+		}
+		check.positive("rate-limit.period", rateLimit.getPeriod());
+		check.positive("rate-limit.max-wait", rateLimit.getMaxWait());
+		check.atLeast("rate-limit.max-queued", rateLimit.getMaxQueued(), 1);
+		check.atLeast("rate-limit.replicas", rateLimit.getReplicas(), 1);
+		if (requests != null && rateLimit.getReplicas() > requests) {
+			throw check.invalid("rate-limit.replicas", rateLimit.getReplicas(),
+					"at most rate-limit.requests-per-period (" + requests + "), so that each replica's share"
+							+ " is at least one request");
+		}
+		if (rateLimit.getKey() != null && rateLimit.getKey().isBlank()) {
+			throw check.invalid("rate-limit.key", rateLimit.getKey(), "a non-blank Redis key");
+		}
+		if (!rateLimit.isEnabled()) {
+			return;
+		}
+		ClassLoader classLoader = ClassUtils.getDefaultClassLoader();
+		if (!ClassUtils.isPresent("io.github.bucket4j.Bucket", classLoader)) {
+			throw check.invalid("rate-limit.enabled", true,
+					"false, unless com.bucket4j:bucket4j_jdk17-core is on the classpath (the starter brings it)");
+		}
+		if (rateLimit.getStore() == HttpPoolClientSettings.RateLimitStore.REDIS
+				&& !(ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
+						&& ClassUtils.isPresent("io.github.bucket4j.redis.lettuce.Bucket4jLettuce", classLoader))) {
+			throw check.invalid("rate-limit.store", "redis", "local, unless io.lettuce:lettuce-core and"
+					+ " com.bucket4j:bucket4j_jdk17-lettuce are on the classpath");
 		}
 	}
 

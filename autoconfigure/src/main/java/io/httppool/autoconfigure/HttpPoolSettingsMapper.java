@@ -194,7 +194,7 @@ public final class HttpPoolSettingsMapper {
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
 				new HttpPoolClientSettings.Bulkhead(orNone(client.getBulkhead().getMaxConcurrentCalls())),
-				orNone(client.getTimeout()));
+				orNone(client.getTimeout()), rateLimit(name, client.getRateLimit()));
 	}
 
 	/**
@@ -207,6 +207,14 @@ public final class HttpPoolSettingsMapper {
 
 	private static @Nullable Integer orNone(@Nullable Integer value) {
 		return (value != null && value != 0) ? value : null;
+	}
+
+	private static HttpPoolClientSettings.RateLimit rateLimit(String name, HttpPoolProperties.RateLimit rateLimit) {
+		String key = (rateLimit.getKey() != null) ? rateLimit.getKey()
+				: HttpPoolClientSettings.RateLimit.DEFAULT_KEY_PREFIX + name;
+		return new HttpPoolClientSettings.RateLimit(rateLimit.isEnabled(), rateLimit.getRequestsPerPeriod(),
+				rateLimit.getPeriod(), rateLimit.getMaxWait(), rateLimit.getMaxQueued(), rateLimit.getStore(),
+				rateLimit.getReplicas(), rateLimit.getRedisFallback(), key);
 	}
 
 	private static HttpPoolClientSettings.@Nullable Proxy proxy(HttpPoolProperties.Proxy proxy) {

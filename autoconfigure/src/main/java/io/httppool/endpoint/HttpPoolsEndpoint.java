@@ -7,6 +7,8 @@ import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
 import io.httppool.HttpPoolState;
 import io.httppool.health.CircuitBreakerStates;
+import io.httppool.ratelimit.RateLimitState;
+import io.httppool.ratelimit.RateLimitStates;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -38,6 +40,8 @@ public class HttpPoolsEndpoint {
 
 	private final CircuitBreakerStates circuitBreakerStates;
 
+	private final @Nullable RateLimitStates rateLimitStates;
+
 	/**
 	 * Create an endpoint that shows no circuit breaker state.
 	 * @param clients the clients
@@ -53,8 +57,22 @@ public class HttpPoolsEndpoint {
 	 * lookup the health indicators use
 	 */
 	public HttpPoolsEndpoint(HttpPoolClients clients, CircuitBreakerStates circuitBreakerStates) {
+		this(clients, circuitBreakerStates, null);
+	}
+
+	/**
+	 * Create an endpoint.
+	 * @param clients the clients
+	 * @param circuitBreakerStates the states of the clients' circuit breakers, the same
+	 * lookup the health indicators use
+	 * @param rateLimitStates where to read each client's rate limiter state, or
+	 * {@code null} for none
+	 */
+	public HttpPoolsEndpoint(HttpPoolClients clients, CircuitBreakerStates circuitBreakerStates,
+			@Nullable RateLimitStates rateLimitStates) {
 		this.clients = clients;
 		this.circuitBreakerStates = circuitBreakerStates;
+		this.rateLimitStates = rateLimitStates;
 	}
 
 	/**
@@ -86,7 +104,15 @@ public class HttpPoolsEndpoint {
 	private HttpPoolDescriptor describe(HttpPoolClient client) {
 		HttpPoolState state = client.state();
 		return new HttpPoolDescriptor(client.name(), EffectiveSettings.describe(client.settings()),
-				StateDescriptor.of(state, circuitBreakerState(client.name())));
+				StateDescriptor.of(state, circuitBreakerState(client.name()), rateLimitState(client.name())));
+	}
+
+	private @Nullable Map<String, Object> rateLimitState(String name) {
+		if (this.rateLimitStates == null) {
+			return null;
+		}
+		RateLimitState state = this.rateLimitStates.stateOf(name);
+		return (state != null) ? state.toDetails() : null;
 	}
 
 	private @Nullable String circuitBreakerState(String name) {
@@ -140,17 +166,20 @@ public class HttpPoolsEndpoint {
 	 * included: the count of the {@code http.pool.requests} timer, from the same event
 	 * @param connectionsOpened TCP connections opened since start
 	 * @param reuseRatio share of requests that reused an open connection, from 0 to 1
+	 * @param rateLimit the client's rate limiter state, {@code null} without
+	 * {@code rate-limit.enabled}; keyed like the {@code rateLimit} health detail
 	 */
 	public record StateDescriptor(String protocol, int activeConnections, int idleConnections, int pendingAcquires,
 			int maxConnections, @Nullable Integer activeStreams, @Nullable Integer maxConcurrentStreams,
 			double utilization, @Nullable String circuitBreaker, long requests, long connectionsOpened,
-			double reuseRatio) {
+			double reuseRatio, @Nullable Map<String, Object> rateLimit) {
 
-		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker) {
+		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker,
+				@Nullable Map<String, Object> rateLimit) {
 			return new StateDescriptor(state.protocolName(), state.activeConnections(), state.idleConnections(),
 					state.pendingAcquires(), state.maxConnections(), state.http2() ? state.activeStreams() : null,
 					state.http2() ? state.maxConcurrentStreams() : null, state.utilization(), circuitBreaker,
-					state.requests(), state.connectionsOpened(), state.reuseRatio());
+					state.requests(), state.connectionsOpened(), state.reuseRatio(), rateLimit);
 		}
 
 	}

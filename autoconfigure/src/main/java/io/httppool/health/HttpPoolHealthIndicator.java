@@ -3,6 +3,8 @@ package io.httppool.health;
 import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolState;
+import io.httppool.ratelimit.RateLimitState;
+import io.httppool.ratelimit.RateLimitStates;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
@@ -82,6 +84,14 @@ public final class HttpPoolHealthIndicator implements HealthIndicator {
 	public static final String CIRCUIT_BREAKER = "circuitBreaker";
 
 	/**
+	 * Detail (clients with {@code rate-limit.enabled}): the rate limiter's state, keyed
+	 * as {@link RateLimitState#toDetails()} says. A client whose shared rate-limit store
+	 * is unreachable (on its {@code rate-limit.redis-fallback}) reports {@link #DEGRADED}
+	 * at least.
+	 */
+	public static final String RATE_LIMIT = "rateLimit";
+
+	/**
 	 * Detail: why the state could not be read (status {@code UNKNOWN}); never present in
 	 * normal operation.
 	 */
@@ -90,6 +100,8 @@ public final class HttpPoolHealthIndicator implements HealthIndicator {
 	private final HttpPoolClient client;
 
 	private final @Nullable CircuitBreakerStates circuitBreakerStates;
+
+	private final @Nullable RateLimitStates rateLimitStates;
 
 	/**
 	 * Create an indicator without circuit breaker details.
@@ -106,15 +118,35 @@ public final class HttpPoolHealthIndicator implements HealthIndicator {
 	 * breaker, or {@code null} for no {@value #CIRCUIT_BREAKER} detail
 	 */
 	public HttpPoolHealthIndicator(HttpPoolClient client, @Nullable CircuitBreakerStates circuitBreakerStates) {
+		this(client, circuitBreakerStates, null);
+	}
+
+	/**
+	 * Create an indicator.
+	 * @param client the client
+	 * @param circuitBreakerStates where to read the state of the client's circuit
+	 * breaker, or {@code null} for no {@value #CIRCUIT_BREAKER} detail
+	 * @param rateLimitStates where to read the state of the client's rate limiter, or
+	 * {@code null} for no {@value #RATE_LIMIT} detail
+	 */
+	public HttpPoolHealthIndicator(HttpPoolClient client, @Nullable CircuitBreakerStates circuitBreakerStates,
+			@Nullable RateLimitStates rateLimitStates) {
 		this.client = client;
 		this.circuitBreakerStates = circuitBreakerStates;
+		this.rateLimitStates = rateLimitStates;
 	}
 
 	@Override
 	public Health health() {
 		try {
 			HttpPoolState state = this.client.state();
-			Health.Builder builder = Health.status(status(state.utilization(), this.client.settings().health()))
+			RateLimitState rateLimit = (this.rateLimitStates != null) ? this.rateLimitStates.stateOf(this.client.name())
+					: null;
+			Status status = status(state.utilization(), this.client.settings().health());
+			if (rateLimit != null && rateLimit.fallback() && status == Status.UP) {
+				status = DEGRADED;
+			}
+			Health.Builder builder = Health.status(status)
 				.withDetail(PROTOCOL, state.protocolName())
 				.withDetail(ACTIVE_CONNECTIONS, state.activeConnections())
 				.withDetail(IDLE_CONNECTIONS, state.idleConnections())
@@ -128,6 +160,9 @@ public final class HttpPoolHealthIndicator implements HealthIndicator {
 			String breaker = circuitBreakerState();
 			if (breaker != null) {
 				builder.withDetail(CIRCUIT_BREAKER, breaker);
+			}
+			if (rateLimit != null) {
+				builder.withDetail(RATE_LIMIT, rateLimit.toDetails());
 			}
 			return builder.build();
 		}

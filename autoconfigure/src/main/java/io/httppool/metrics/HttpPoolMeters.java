@@ -67,6 +67,30 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <td>{@code http_pool_requests_seconds_count}, {@code _sum}, {@code _bucket},
  * {@code _max}</td>
  * </tr>
+ * <tr>
+ * <td>{@value #RATE_LIMIT_WAITS}</td>
+ * <td>function counter (clients with {@code rate-limit.enabled})</td>
+ * <td>calls</td>
+ * <td>{@code http_pool_rate_limit_waits_total}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #RATE_LIMIT_REJECTIONS}</td>
+ * <td>function counter (clients with {@code rate-limit.enabled})</td>
+ * <td>calls</td>
+ * <td>{@code http_pool_rate_limit_rejections_total}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #RATE_LIMIT_QUEUED}</td>
+ * <td>gauge (clients with {@code rate-limit.enabled})</td>
+ * <td>calls</td>
+ * <td>{@code http_pool_rate_limit_queued}</td>
+ * </tr>
+ * <tr>
+ * <td>{@value #RATE_LIMIT_FALLBACK}</td>
+ * <td>gauge (clients with {@code rate-limit.enabled})</td>
+ * <td>1 on fallback, 0 otherwise</td>
+ * <td>{@code http_pool_rate_limit_fallback}</td>
+ * </tr>
  * </table>
  *
  * <p>
@@ -132,10 +156,36 @@ public final class HttpPoolMeters {
 	public static final String REQUESTS = PREFIX + ".requests";
 
 	/**
+	 * Function counter, clients with {@code rate-limit.enabled} only: calls that waited
+	 * for their turn under the upstream's quota.
+	 */
+	public static final String RATE_LIMIT_WAITS = PREFIX + ".rate.limit.waits";
+
+	/**
+	 * Function counter, clients with {@code rate-limit.enabled} only: calls refused with
+	 * {@code HttpPoolRateLimitedException} (wait or queue bound exceeded, or the Redis
+	 * bucket unreachable with {@code redis-fallback=reject}).
+	 */
+	public static final String RATE_LIMIT_REJECTIONS = PREFIX + ".rate.limit.rejections";
+
+	/**
+	 * Gauge, clients with {@code rate-limit.enabled} only: calls waiting for their turn
+	 * now.
+	 */
+	public static final String RATE_LIMIT_QUEUED = PREFIX + ".rate.limit.queued";
+
+	/**
+	 * Gauge, clients with {@code rate-limit.store=redis}: 1 while Redis is unreachable
+	 * and calls follow {@code rate-limit.redis-fallback}, 0 otherwise.
+	 */
+	public static final String RATE_LIMIT_FALLBACK = PREFIX + ".rate.limit.fallback";
+
+	/**
 	 * Every meter name, in the order above.
 	 */
 	public static final List<String> NAMES = List.of(CONNECTIONS_ACTIVE, CONNECTIONS_IDLE, CONNECTIONS_PENDING,
-			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS);
+			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS, RATE_LIMIT_WAITS,
+			RATE_LIMIT_REJECTIONS, RATE_LIMIT_QUEUED, RATE_LIMIT_FALLBACK);
 
 	/**
 	 * Tag on every meter: the client name.

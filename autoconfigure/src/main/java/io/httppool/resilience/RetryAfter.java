@@ -13,12 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @author http-pool team
  * @since 0.1.0
  */
-final class RetryAfter {
+public final class RetryAfter {
 
 	/**
 	 * Value returned when the header is absent or cannot be parsed.
 	 */
-	static final long NONE = -1;
+	public static final long NONE = -1;
 
 	private static final int MAX_SECONDS_DIGITS = 9;
 
@@ -31,7 +31,7 @@ final class RetryAfter {
 	 * @param nowEpochMillis the current time, to turn an HTTP-date into a wait
 	 * @return the wait in milliseconds (0 for a date in the past), or {@link #NONE}
 	 */
-	static long parseMillis(@Nullable String value, long nowEpochMillis) {
+	public static long parseMillis(@Nullable String value, long nowEpochMillis) {
 		if (value == null) {
 			return NONE;
 		}

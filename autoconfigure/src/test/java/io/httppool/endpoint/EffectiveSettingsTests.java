@@ -65,7 +65,7 @@ class EffectiveSettingsTests {
 				all.pool(), new HttpPoolClientSettings.Http2(100, 1, null, 0),
 				new HttpPoolClientSettings.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), null, null),
 				new HttpPoolClientSettings.Ssl(null, false), null, false, false, false, all.health(), all.retry(),
-				all.circuitBreaker(), new HttpPoolClientSettings.Bulkhead(null), null);
+				all.circuitBreaker(), new HttpPoolClientSettings.Bulkhead(null), null, all.rateLimit());
 		Map<String, Object> view = EffectiveSettings.describe(unset);
 		assertThat(view).doesNotContainKeys("base-url", "read-timeout", "write-timeout", "proxy", "timeout")
 			.containsEntry("default-headers", Map.of())
@@ -110,7 +110,10 @@ class EffectiveSettingsTests {
 				new HttpPoolClientSettings.Retry(true, 3, Duration.ofMillis(200), 2.0, Duration.ofSeconds(10), 0.5,
 						Set.of(503, 429), 0.2),
 				new HttpPoolClientSettings.CircuitBreaker(true, 5, Duration.ofSeconds(2), Duration.ofMinutes(1), 3),
-				new HttpPoolClientSettings.Bulkhead(20), Duration.ofMinutes(1));
+				new HttpPoolClientSettings.Bulkhead(20), Duration.ofMinutes(1),
+				new HttpPoolClientSettings.RateLimit(true, 100, Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+						HttpPoolClientSettings.RateLimitStore.LOCAL, 1,
+						HttpPoolClientSettings.RedisFallback.PER_REPLICA, "http-pool:rate-limit:stt"));
 	}
 
 	/**

@@ -8,6 +8,7 @@ import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
 import io.httppool.health.CircuitBreakerStates;
 import io.httppool.endpoint.ResizeArguments;
+import io.httppool.ratelimit.RateLimitStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -37,8 +38,10 @@ public final class HttpPoolsEndpointAutoConfiguration {
 	// before the web extension, whose condition looks for it
 	@Bean
 	@ConditionalOnMissingBean
-	HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients, ObjectProvider<CircuitBreakerStates> breakers) {
-		return new HttpPoolsEndpoint(clients, breakers.getIfAvailable(() -> (name) -> null));
+	HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients, ObjectProvider<CircuitBreakerStates> breakers,
+			ObjectProvider<RateLimitStates> rateLimitStates) {
+		return new HttpPoolsEndpoint(clients, breakers.getIfAvailable(() -> (name) -> null),
+				rateLimitStates.getIfAvailable());
 	}
 
 	@Bean

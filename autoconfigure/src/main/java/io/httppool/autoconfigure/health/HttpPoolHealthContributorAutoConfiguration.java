@@ -8,6 +8,7 @@ import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.health.CircuitBreakerStates;
 import io.httppool.health.HttpPoolHealthIndicator;
+import io.httppool.ratelimit.RateLimitStates;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -45,11 +46,13 @@ public final class HttpPoolHealthContributorAutoConfiguration {
 	@Bean(BEAN_NAME)
 	@ConditionalOnMissingBean(name = BEAN_NAME)
 	CompositeHealthContributor httpPoolsHealthContributor(HttpPoolClients clients,
-			ObjectProvider<CircuitBreakerStates> circuitBreakerStates) {
+			ObjectProvider<CircuitBreakerStates> circuitBreakerStates,
+			ObjectProvider<RateLimitStates> rateLimitStates) {
 		CircuitBreakerStates breakers = circuitBreakerStates.getIfAvailable();
+		RateLimitStates rateLimits = rateLimitStates.getIfAvailable();
 		Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
 		for (HttpPoolClient client : clients.all()) {
-			indicators.put(client.name(), new HttpPoolHealthIndicator(client, breakers));
+			indicators.put(client.name(), new HttpPoolHealthIndicator(client, breakers, rateLimits));
 		}
 		return CompositeHealthContributor.fromMap(indicators);
 	}
