@@ -35,13 +35,16 @@ import org.jspecify.annotations.Nullable;
  * @param bulkhead bulkhead settings
  * @param timeout total deadline across all attempts and backoffs, or {@code null} for
  * none
+ * @param concurrency adaptive concurrency limit settings
+ * @param hedging hedged request settings
  * @author http-pool team
  * @since 0.1.0
  */
 public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<String, String> defaultHeaders,
 		HttpPoolProtocol protocol, Pool pool, Http2 http2, Timeouts timeouts, Ssl ssl, @Nullable Proxy proxy,
 		boolean compression, boolean followRedirects, boolean wiretap, Health health, Retry retry,
-		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout) {
+		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout, Concurrency concurrency,
+		Hedging hedging) {
 
 	public HttpPoolClientSettings {
 		defaultHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(defaultHeaders));
@@ -82,7 +85,7 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 				+ this.proxy + ", compression=" + this.compression + ", followRedirects=" + this.followRedirects
 				+ ", wiretap=" + this.wiretap + ", health=" + this.health + ", retry=" + this.retry
 				+ ", circuitBreaker=" + this.circuitBreaker + ", bulkhead=" + this.bulkhead + ", timeout="
-				+ this.timeout + "]";
+				+ this.timeout + ", concurrency=" + this.concurrency + ", hedging=" + this.hedging + "]";
 	}
 
 	/**
@@ -259,6 +262,31 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * @param maxConcurrentCalls maximum concurrent calls, or {@code null} for no bulkhead
 	 */
 	public record Bulkhead(@Nullable Integer maxConcurrentCalls) {
+
+	}
+
+	/**
+	 * Adaptive concurrency limit settings.
+	 *
+	 * @param adaptive whether a latency-based limit caps the calls in flight
+	 * @param initialLimit limit the client starts with
+	 * @param maxLimit highest limit the client may reach
+	 * @since 0.1.0
+	 */
+	public record Concurrency(boolean adaptive, int initialLimit, int maxLimit) {
+
+	}
+
+	/**
+	 * Hedged request settings.
+	 *
+	 * @param enabled whether idempotent requests without an answer after the delay are
+	 * sent a second time
+	 * @param delay wait before the second attempt, or {@code null} for the 95th
+	 * percentile of the client's recent response times
+	 * @since 0.1.0
+	 */
+	public record Hedging(boolean enabled, @Nullable Duration delay) {
 
 	}
 

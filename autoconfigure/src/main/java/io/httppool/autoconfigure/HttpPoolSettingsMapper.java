@@ -113,7 +113,10 @@ public final class HttpPoolSettingsMapper {
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
 				new HttpPoolClientSettings.Bulkhead(client.getBulkhead().getMaxConcurrentCalls()),
-				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null);
+				(client.getTimeout() != null && !client.getTimeout().isZero()) ? client.getTimeout() : null,
+				new HttpPoolClientSettings.Concurrency(client.getConcurrency().isAdaptive(),
+						client.getConcurrency().getInitialLimit(), client.getConcurrency().getMaxLimit()),
+				new HttpPoolClientSettings.Hedging(client.getHedging().isEnabled(), client.getHedging().getDelay()));
 	}
 
 	private static HttpPoolClientSettings.@Nullable Proxy proxy(HttpPoolProperties.Proxy proxy) {

@@ -66,6 +66,15 @@ final class EffectiveSettings {
 		put(bulkhead, "max-concurrent-calls", settings.bulkhead().maxConcurrentCalls());
 		result.put("bulkhead", bulkhead);
 		put(result, "timeout", format(settings.timeout()));
+		Map<String, Object> concurrency = new LinkedHashMap<>();
+		concurrency.put("adaptive", settings.concurrency().adaptive());
+		concurrency.put("initial-limit", settings.concurrency().initialLimit());
+		concurrency.put("max-limit", settings.concurrency().maxLimit());
+		result.put("concurrency", concurrency);
+		Map<String, Object> hedging = new LinkedHashMap<>();
+		hedging.put("enabled", settings.hedging().enabled());
+		put(hedging, "delay", format(settings.hedging().delay()));
+		result.put("hedging", hedging);
 		return result;
 	}
 

@@ -35,6 +35,8 @@ public class HttpPoolsEndpoint {
 
 	private final Function<String, @Nullable String> circuitBreakerStates;
 
+	private final Function<String, @Nullable Integer> concurrencyLimits;
+
 	/**
 	 * Create an endpoint that shows no circuit breaker state.
 	 * @param clients the clients
@@ -51,8 +53,24 @@ public class HttpPoolsEndpoint {
 	 * when it has none; must be local, cheap and never throw
 	 */
 	public HttpPoolsEndpoint(HttpPoolClients clients, Function<String, @Nullable String> circuitBreakerStates) {
+		this(clients, circuitBreakerStates, (name) -> null);
+	}
+
+	/**
+	 * Create an endpoint.
+	 * @param clients the clients
+	 * @param circuitBreakerStates the state of the circuit breaker of the client of the
+	 * given name ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}...), or {@code null}
+	 * when it has none; must be local, cheap and never throw
+	 * @param concurrencyLimits the current adaptive concurrency limit of the client of
+	 * the given name, or {@code null} when it has none; must be local, cheap and never
+	 * throw
+	 */
+	public HttpPoolsEndpoint(HttpPoolClients clients, Function<String, @Nullable String> circuitBreakerStates,
+			Function<String, @Nullable Integer> concurrencyLimits) {
 		this.clients = clients;
 		this.circuitBreakerStates = circuitBreakerStates;
+		this.concurrencyLimits = concurrencyLimits;
 	}
 
 	/**
@@ -84,7 +102,7 @@ public class HttpPoolsEndpoint {
 	private HttpPoolDescriptor describe(HttpPoolClient client) {
 		HttpPoolState state = client.state();
 		return new HttpPoolDescriptor(client.name(), EffectiveSettings.describe(client.settings()),
-				StateDescriptor.of(state, circuitBreakerState(client.name())));
+				StateDescriptor.of(state, circuitBreakerState(client.name()), concurrencyLimit(client.name())));
 	}
 
 	private @Nullable String circuitBreakerState(String name) {
@@ -94,6 +112,16 @@ public class HttpPoolsEndpoint {
 		catch (RuntimeException ex) {
 			// The endpoint must answer even if a breaker lookup misbehaves
 			return "UNKNOWN";
+		}
+	}
+
+	private @Nullable Integer concurrencyLimit(String name) {
+		try {
+			return this.concurrencyLimits.apply(name);
+		}
+		catch (RuntimeException ex) {
+			// The endpoint must answer even if a limit lookup misbehaves
+			return null;
 		}
 	}
 
@@ -137,17 +165,20 @@ public class HttpPoolsEndpoint {
 	 * @param requests requests sent on the wire since start, retries included
 	 * @param connectionsOpened TCP connections opened since start
 	 * @param reuseRatio share of requests that reused an open connection, from 0 to 1
+	 * @param concurrencyLimit current adaptive limit of attempts in flight
+	 * ({@code concurrency.adaptive}), {@code null} without one
 	 */
 	public record StateDescriptor(String protocol, int activeConnections, int idleConnections, int pendingAcquires,
 			int maxConnections, @Nullable Integer activeStreams, @Nullable Integer maxConcurrentStreams,
 			double utilization, @Nullable String circuitBreaker, long requests, long connectionsOpened,
-			double reuseRatio) {
+			double reuseRatio, @Nullable Integer concurrencyLimit) {
 
-		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker) {
+		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker,
+				@Nullable Integer concurrencyLimit) {
 			return new StateDescriptor(state.protocolName(), state.activeConnections(), state.idleConnections(),
 					state.pendingAcquires(), state.maxConnections(), state.http2() ? state.activeStreams() : null,
 					state.http2() ? state.maxConcurrentStreams() : null, state.utilization(), circuitBreaker,
-					state.requests(), state.connectionsOpened(), state.reuseRatio());
+					state.requests(), state.connectionsOpened(), state.reuseRatio(), concurrencyLimit);
 		}
 
 	}

@@ -67,6 +67,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <td>{@code http_pool_requests_seconds_count}, {@code _sum}, {@code _bucket},
  * {@code _max}</td>
  * </tr>
+ * <tr>
+ * <td>{@value #CONCURRENCY_LIMIT}</td>
+ * <td>gauge (clients with {@code concurrency.adaptive=true} only)</td>
+ * <td>calls</td>
+ * <td>{@code http_pool_concurrency_limit}</td>
+ * </tr>
  * </table>
  *
  * <p>
@@ -132,10 +138,16 @@ public final class HttpPoolMeters {
 	public static final String REQUESTS = PREFIX + ".requests";
 
 	/**
+	 * Gauge, clients with {@code concurrency.adaptive=true} only: the current adaptive
+	 * limit of attempts in flight; attempts beyond it fail at once.
+	 */
+	public static final String CONCURRENCY_LIMIT = PREFIX + ".concurrency.limit";
+
+	/**
 	 * Every meter name, in the order above.
 	 */
 	public static final List<String> NAMES = List.of(CONNECTIONS_ACTIVE, CONNECTIONS_IDLE, CONNECTIONS_PENDING,
-			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS);
+			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS, CONCURRENCY_LIMIT);
 
 	/**
 	 * Tag on every meter: the client name.

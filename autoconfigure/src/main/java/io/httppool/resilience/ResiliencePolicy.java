@@ -173,6 +173,18 @@ public final class ResiliencePolicy {
 				|| HttpMethod.TRACE.equals(method) || headers.containsHeader(IDEMPOTENCY_KEY);
 	}
 
+	/**
+	 * Take one extra attempt of a call whose first attempt is still in flight (a hedge)
+	 * from the retry budget, so that retries and hedges together stay within
+	 * {@code retry.budget} of first attempts.
+	 * @return whether the extra attempt may be sent; {@code false} without a budget
+	 * (retries disabled)
+	 */
+	public boolean tryAcquireExtraAttempt() {
+		RetryBudget budget = this.budget;
+		return budget != null && budget.tryAcquireRetry();
+	}
+
 	boolean isRetryStatus(int status) {
 		return status >= 0 && status < STATUS_LIMIT && this.retryStatuses[status];
 	}

@@ -1,11 +1,15 @@
 package io.httppool.autoconfigure.endpoint;
 
+import java.util.function.Function;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.concurrency.HttpPoolConcurrencyLimits;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -48,13 +52,14 @@ public final class HttpPoolsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients,
-				ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry) {
+				ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
+				ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
 			// Looked up on each read: the registry may be created after this endpoint
 			return new HttpPoolsEndpoint(clients, (name) -> {
 				CircuitBreakerRegistry registry = circuitBreakerRegistry.getIfAvailable();
 				return (registry != null)
 						? registry.find(name).map(CircuitBreaker::getState).map(Enum::name).orElse(null) : null;
-			});
+			}, concurrencyLimits(concurrencyLimits));
 		}
 
 	}
@@ -65,10 +70,19 @@ public final class HttpPoolsEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients) {
-			return new HttpPoolsEndpoint(clients);
+		HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients,
+				ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
+			return new HttpPoolsEndpoint(clients, (name) -> null, concurrencyLimits(concurrencyLimits));
 		}
 
+	}
+
+	private static Function<String, @Nullable Integer> concurrencyLimits(
+			ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
+		return (name) -> {
+			HttpPoolConcurrencyLimits limits = concurrencyLimits.getIfAvailable();
+			return (limits != null) ? limits.limit(name) : null;
+		};
 	}
 
 }
