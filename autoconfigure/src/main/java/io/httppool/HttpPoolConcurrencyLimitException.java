@@ -26,6 +26,16 @@ public class HttpPoolConcurrencyLimitException extends HttpPoolException {
 	}
 
 	/**
+	 * Return this exception without a stack trace: refusals come in bursts exactly when
+	 * the client is overloaded, and the message says all there is to know.
+	 * @return this exception
+	 */
+	@Override
+	public synchronized Throwable fillInStackTrace() {
+		return this;
+	}
+
+	/**
 	 * Return the adaptive limit at the time of the refusal.
 	 * @return the limit of calls in flight
 	 */

@@ -1,9 +1,12 @@
 package io.httppool.concurrency;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
+import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.httppool.Causes;
 import io.httppool.HttpPoolClientSettings;
@@ -30,6 +33,37 @@ import io.httppool.HttpPoolTimeoutException;
  */
 public final class AdaptiveConcurrencyLimit {
 
+	// Vegas learns from a low percentile of the response times of each window (twice the
+	// lowest response time, within these bounds) rather than from every sample. Requests
+	// queued at the upstream delay every request, which moves the whole distribution, low
+	// percentiles included; the scheduling noise of a busy client (and a slow upstream
+	// instance) delays some requests, a tail that hedging is for, which stays above it.
+	// The limit moves once per window, after its previous move showed in the response
+	// times
+	static final double WINDOW_PERCENTILE = 0.5;
+
+	static final long WINDOW_MILLIS = 100;
+
+	static final long MAX_WINDOW_MILLIS = 1000;
+
+	static final int WINDOW_SAMPLES = 10;
+
+	static final int MAX_WINDOW_SAMPLES = 1024;
+
+	// Vegas estimates the requests queued at the upstream as limit x (1 - lowest /
+	// current
+	// response time). Its default bounds (3 and 6 x log10(limit)) are a few requests:
+	// proportional noise (a busy host adds 10 to 20 % to every response time) looks like
+	// a queue above them at a limit of 20 and stalls the growth there. Proportional
+	// bounds instead: the limit grows while the response time stays within about 10 % of
+	// the lowest, holds up to about 50 %, and shrinks beyond; no jump by beta when the
+	// queue looks empty, which one quiet window would trigger
+	static final int MIN_ALPHA = 3;
+
+	// the limit moves by 10 % per window (Vegas' default, log10(limit), is 1 or 2 at the
+	// limits that matter: minutes to find a knee at 40 or to grow back from it)
+	static final double STEP = 0.1;
+
 	private final String clientName;
 
 	private final SimpleLimiter<Object> limiter;
@@ -43,10 +77,20 @@ public final class AdaptiveConcurrencyLimit {
 		this.clientName = settings.name();
 		this.limiter = SimpleLimiter.newBuilder()
 			.named(settings.name())
-			.limit(VegasLimit.newBuilder()
-				.initialLimit(concurrency.initialLimit())
-				.maxConcurrency(concurrency.maxLimit())
-				.build())
+			.limit(WindowedLimit.newBuilder()
+				.minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
+				.maxWindowTime(MAX_WINDOW_MILLIS, TimeUnit.MILLISECONDS)
+				.windowSize(WINDOW_SAMPLES)
+				.sampleWindowFactory(PercentileSampleWindowFactory.of(WINDOW_PERCENTILE, MAX_WINDOW_SAMPLES))
+				.build(VegasLimit.newBuilder()
+					.initialLimit(concurrency.initialLimit())
+					.maxConcurrency(concurrency.maxLimit())
+					.alphaFunction((limit) -> Math.max(MIN_ALPHA, limit / 10))
+					.betaFunction((limit) -> Math.max(2 * MIN_ALPHA, limit / 3))
+					.thresholdFunction((limit) -> -1)
+					.increaseFunction((limit) -> limit + Math.max(1.0, limit * STEP))
+					.decreaseFunction((limit) -> limit * (1 - STEP))
+					.build()))
 			.build();
 	}
 
