@@ -36,13 +36,16 @@ import org.jspecify.annotations.Nullable;
  * @param timeout total deadline across all attempts and backoffs, or {@code null} for
  * none
  * @param rateLimit provider quota settings
+ * @param concurrency adaptive concurrency limit settings
+ * @param hedging hedged request settings
  * @author http-pool team
  * @since 0.1.0
  */
 public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<String, String> defaultHeaders,
 		HttpPoolProtocol protocol, Pool pool, Http2 http2, Timeouts timeouts, Ssl ssl, @Nullable Proxy proxy,
 		boolean compression, boolean followRedirects, boolean wiretap, Health health, Retry retry,
-		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout, RateLimit rateLimit) {
+		CircuitBreaker circuitBreaker, Bulkhead bulkhead, @Nullable Duration timeout, RateLimit rateLimit,
+		Concurrency concurrency, Hedging hedging) {
 
 	public HttpPoolClientSettings {
 		defaultHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(defaultHeaders));
@@ -82,7 +85,7 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 				this.http2.maxResetsPerConnection());
 		return new HttpPoolClientSettings(this.name, this.baseUrl, this.defaultHeaders, this.protocol, pool, http2,
 				this.timeouts, this.ssl, this.proxy, this.compression, this.followRedirects, this.wiretap, this.health,
-				this.retry, this.circuitBreaker, this.bulkhead, this.timeout, this.rateLimit);
+				this.retry, this.circuitBreaker, this.bulkhead, this.timeout, this.rateLimit, this.concurrency, this.hedging);
 	}
 
 	/**
@@ -104,7 +107,8 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 				+ this.proxy + ", compression=" + this.compression + ", followRedirects=" + this.followRedirects
 				+ ", wiretap=" + this.wiretap + ", health=" + this.health + ", retry=" + this.retry
 				+ ", circuitBreaker=" + this.circuitBreaker + ", bulkhead=" + this.bulkhead + ", timeout="
-				+ this.timeout + ", rateLimit=" + this.rateLimit + "]";
+				+ this.timeout + ", rateLimit=" + this.rateLimit + ", concurrency=" + this.concurrency + ", hedging="
+				+ this.hedging + "]";
 	}
 
 	/**
@@ -317,6 +321,18 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	}
 
 	/**
+	 * Adaptive concurrency limit settings.
+	 *
+	 * @param adaptive whether a latency-based limit caps the calls in flight
+	 * @param initialLimit limit the client starts with
+	 * @param maxLimit highest limit the client may reach
+	 * @since 0.1.0
+	 */
+	public record Concurrency(boolean adaptive, int initialLimit, int maxLimit) {
+
+	}
+
+	/**
 	 * Where a client's rate-limit bucket lives.
 	 *
 	 * @since 0.1.0
@@ -352,6 +368,19 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 		 * Fail closed: reject every call with {@link HttpPoolRateLimitedException}.
 		 */
 		REJECT
+
+	}
+
+	/**
+	 * Hedged request settings.
+	 *
+	 * @param enabled whether idempotent requests without an answer after the delay are
+	 * sent a second time
+	 * @param delay wait before the second attempt, or {@code null} for the 95th
+	 * percentile of the client's recent response times
+	 * @since 0.1.0
+	 */
+	public record Hedging(boolean enabled, @Nullable Duration delay) {
 
 	}
 

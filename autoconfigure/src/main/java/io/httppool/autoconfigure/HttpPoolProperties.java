@@ -212,6 +212,16 @@ public class HttpPoolProperties {
 		private final RateLimit rateLimit = new RateLimit();
 
 		/**
+		 * Adaptive concurrency limit settings.
+		 */
+		private final Concurrency concurrency = new Concurrency();
+
+		/**
+		 * Hedged request settings.
+		 */
+		private final Hedging hedging = new Hedging();
+
+		/**
 		 * Total deadline of a call across all attempts and backoffs; 0 for none.
 		 */
 		private @Nullable Duration timeout = Duration.ofSeconds(60);
@@ -382,6 +392,14 @@ public class HttpPoolProperties {
 
 		public RateLimit getRateLimit() {
 			return this.rateLimit;
+		}
+
+		public Concurrency getConcurrency() {
+			return this.concurrency;
+		}
+
+		public Hedging getHedging() {
+			return this.hedging;
 		}
 
 		public @Nullable Duration getTimeout() {
@@ -823,6 +841,93 @@ public class HttpPoolProperties {
 
 		public void setMaxConcurrentCalls(@Nullable Integer maxConcurrentCalls) {
 			this.maxConcurrentCalls = maxConcurrentCalls;
+		}
+
+	}
+
+	/**
+	 * Adaptive concurrency limit settings of a client.
+	 */
+	public static class Concurrency {
+
+		/**
+		 * Whether calls in flight are capped by a limit that follows the upstream's
+		 * latency (Netflix concurrency-limits, Vegas): it grows while latency stays at
+		 * its unloaded level and shrinks when requests start to queue; calls beyond it
+		 * fail at once.
+		 */
+		private boolean adaptive;
+
+		/**
+		 * Limit of calls in flight the client starts with, before it has measured the
+		 * upstream.
+		 */
+		private int initialLimit = 20;
+
+		/**
+		 * Highest limit of calls in flight the client may reach.
+		 */
+		private int maxLimit = 1000;
+
+		public boolean isAdaptive() {
+			return this.adaptive;
+		}
+
+		public void setAdaptive(boolean adaptive) {
+			this.adaptive = adaptive;
+		}
+
+		public int getInitialLimit() {
+			return this.initialLimit;
+		}
+
+		public void setInitialLimit(int initialLimit) {
+			this.initialLimit = initialLimit;
+		}
+
+		public int getMaxLimit() {
+			return this.maxLimit;
+		}
+
+		public void setMaxLimit(int maxLimit) {
+			this.maxLimit = maxLimit;
+		}
+
+	}
+
+	/**
+	 * Hedged request settings of a client.
+	 */
+	public static class Hedging {
+
+		/**
+		 * Whether an idempotent request that got no answer after the hedging delay is
+		 * sent a second time, on another connection or stream, the first answer winning
+		 * and the other attempt being cancelled. Each hedge takes a permit from the retry
+		 * budget. WebClient only.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How long to wait for an answer before sending the hedge. Unset: the 95th
+		 * percentile of the client's recent response times.
+		 */
+		private @Nullable Duration delay;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(@Nullable Duration delay) {
+			this.delay = delay;
 		}
 
 	}

@@ -76,6 +76,8 @@ final class HttpPoolPropertiesValidator {
 		proxy(check, client.getProxy());
 		health(check, client.getHealth());
 		retry(check, client.getRetry());
+		concurrency(check, client.getConcurrency());
+		hedging(check, client.getHedging(), client.getRetry());
 		HttpPoolProperties.CircuitBreaker breaker = client.getCircuitBreaker();
 		check.atLeast("circuit-breaker.consecutive-failures", breaker.getConsecutiveFailures(), 1);
 		check.positive("circuit-breaker.open-duration", breaker.getOpenDuration());
@@ -240,6 +242,23 @@ final class HttpPoolPropertiesValidator {
 						&& ClassUtils.isPresent("io.github.bucket4j.redis.lettuce.Bucket4jLettuce", classLoader))) {
 			throw check.invalid("rate-limit.store", "redis", "local, unless io.lettuce:lettuce-core and"
 					+ " com.bucket4j:bucket4j_jdk17-lettuce are on the classpath");
+		}
+	}
+
+	private static void concurrency(Check check, HttpPoolProperties.Concurrency concurrency) {
+		check.atLeast("concurrency.initial-limit", concurrency.getInitialLimit(), 1);
+		if (concurrency.getMaxLimit() < concurrency.getInitialLimit()) {
+			throw check.invalid("concurrency.max-limit", concurrency.getMaxLimit(),
+					"at least concurrency.initial-limit (" + concurrency.getInitialLimit() + ")");
+		}
+	}
+
+	private static void hedging(Check check, HttpPoolProperties.Hedging hedging, HttpPoolProperties.Retry retry) {
+		check.positiveIfSet("hedging.delay", hedging.getDelay());
+		if (hedging.isEnabled() && !(retry.isEnabled() && retry.getBudget() > 0.0)) {
+			throw check.invalid("hedging.enabled", true,
+					"false unless retry.enabled is true and retry.budget is above 0 (was " + retry.isEnabled() + " and "
+							+ retry.getBudget() + "): hedges take their permits from the retry budget");
 		}
 	}
 

@@ -194,7 +194,10 @@ public final class HttpPoolSettingsMapper {
 				new HttpPoolClientSettings.CircuitBreaker(breaker.isEnabled(), breaker.getConsecutiveFailures(),
 						breaker.getInitialOpenDuration(), breaker.getOpenDuration(), breaker.getHalfOpenCalls()),
 				new HttpPoolClientSettings.Bulkhead(orNone(client.getBulkhead().getMaxConcurrentCalls())),
-				orNone(client.getTimeout()), rateLimit(name, client.getRateLimit()));
+				orNone(client.getTimeout()), rateLimit(name, client.getRateLimit()),
+				new HttpPoolClientSettings.Concurrency(client.getConcurrency().isAdaptive(),
+						client.getConcurrency().getInitialLimit(), client.getConcurrency().getMaxLimit()),
+				new HttpPoolClientSettings.Hedging(client.getHedging().isEnabled(), client.getHedging().getDelay()));
 	}
 
 	/**

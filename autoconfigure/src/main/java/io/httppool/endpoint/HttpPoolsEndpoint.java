@@ -2,6 +2,7 @@ package io.httppool.endpoint;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.httppool.HttpPoolClient;
 import io.httppool.HttpPoolClients;
@@ -42,6 +43,8 @@ public class HttpPoolsEndpoint {
 
 	private final @Nullable RateLimitStates rateLimitStates;
 
+	private final Function<String, @Nullable Integer> concurrencyLimits;
+
 	/**
 	 * Create an endpoint that shows no circuit breaker state.
 	 * @param clients the clients
@@ -57,7 +60,7 @@ public class HttpPoolsEndpoint {
 	 * lookup the health indicators use
 	 */
 	public HttpPoolsEndpoint(HttpPoolClients clients, CircuitBreakerStates circuitBreakerStates) {
-		this(clients, circuitBreakerStates, null);
+		this(clients, circuitBreakerStates, null, (name) -> null);
 	}
 
 	/**
@@ -67,12 +70,16 @@ public class HttpPoolsEndpoint {
 	 * lookup the health indicators use
 	 * @param rateLimitStates where to read each client's rate limiter state, or
 	 * {@code null} for none
+	 * @param concurrencyLimits the current adaptive concurrency limit of the client of
+	 * the given name, or {@code null} when it has none; must be local, cheap and never
+	 * throw
 	 */
 	public HttpPoolsEndpoint(HttpPoolClients clients, CircuitBreakerStates circuitBreakerStates,
-			@Nullable RateLimitStates rateLimitStates) {
+			@Nullable RateLimitStates rateLimitStates, Function<String, @Nullable Integer> concurrencyLimits) {
 		this.clients = clients;
 		this.circuitBreakerStates = circuitBreakerStates;
 		this.rateLimitStates = rateLimitStates;
+		this.concurrencyLimits = concurrencyLimits;
 	}
 
 	/**
@@ -104,7 +111,8 @@ public class HttpPoolsEndpoint {
 	private HttpPoolDescriptor describe(HttpPoolClient client) {
 		HttpPoolState state = client.state();
 		return new HttpPoolDescriptor(client.name(), EffectiveSettings.describe(client.settings()),
-				StateDescriptor.of(state, circuitBreakerState(client.name()), rateLimitState(client.name())));
+				StateDescriptor.of(state, circuitBreakerState(client.name()), rateLimitState(client.name()),
+						concurrencyLimit(client.name())));
 	}
 
 	private @Nullable Map<String, Object> rateLimitState(String name) {
@@ -122,6 +130,16 @@ public class HttpPoolsEndpoint {
 		catch (RuntimeException ex) {
 			// The endpoint must answer even if a breaker lookup misbehaves
 			return "UNKNOWN";
+		}
+	}
+
+	private @Nullable Integer concurrencyLimit(String name) {
+		try {
+			return this.concurrencyLimits.apply(name);
+		}
+		catch (RuntimeException ex) {
+			// The endpoint must answer even if a limit lookup misbehaves
+			return null;
 		}
 	}
 
@@ -168,18 +186,20 @@ public class HttpPoolsEndpoint {
 	 * @param reuseRatio share of requests that reused an open connection, from 0 to 1
 	 * @param rateLimit the client's rate limiter state, {@code null} without
 	 * {@code rate-limit.enabled}; keyed like the {@code rateLimit} health detail
+	 * @param concurrencyLimit current adaptive limit of attempts in flight
+	 * ({@code concurrency.adaptive}), {@code null} without one
 	 */
 	public record StateDescriptor(String protocol, int activeConnections, int idleConnections, int pendingAcquires,
 			int maxConnections, @Nullable Integer activeStreams, @Nullable Integer maxConcurrentStreams,
 			double utilization, @Nullable String circuitBreaker, long requests, long connectionsOpened,
-			double reuseRatio, @Nullable Map<String, Object> rateLimit) {
+			double reuseRatio, @Nullable Map<String, Object> rateLimit, @Nullable Integer concurrencyLimit) {
 
 		static StateDescriptor of(HttpPoolState state, @Nullable String circuitBreaker,
-				@Nullable Map<String, Object> rateLimit) {
+				@Nullable Map<String, Object> rateLimit, @Nullable Integer concurrencyLimit) {
 			return new StateDescriptor(state.protocolName(), state.activeConnections(), state.idleConnections(),
 					state.pendingAcquires(), state.maxConnections(), state.http2() ? state.activeStreams() : null,
 					state.http2() ? state.maxConcurrentStreams() : null, state.utilization(), circuitBreaker,
-					state.requests(), state.connectionsOpened(), state.reuseRatio(), rateLimit);
+					state.requests(), state.connectionsOpened(), state.reuseRatio(), rateLimit, concurrencyLimit);
 		}
 
 	}

@@ -91,6 +91,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <td>1 on fallback, 0 otherwise</td>
  * <td>{@code http_pool_rate_limit_fallback}</td>
  * </tr>
+ * <tr>
+ * <td>{@value #CONCURRENCY_LIMIT}</td>
+ * <td>gauge (clients with {@code concurrency.adaptive=true} only)</td>
+ * <td>calls</td>
+ * <td>{@code http_pool_concurrency_limit}</td>
+ * </tr>
  * </table>
  *
  * <p>
@@ -181,11 +187,17 @@ public final class HttpPoolMeters {
 	public static final String RATE_LIMIT_FALLBACK = PREFIX + ".rate.limit.fallback";
 
 	/**
+	 * Gauge, clients with {@code concurrency.adaptive=true} only: the current adaptive
+	 * limit of attempts in flight; attempts beyond it fail at once.
+	 */
+	public static final String CONCURRENCY_LIMIT = PREFIX + ".concurrency.limit";
+
+	/**
 	 * Every meter name, in the order above.
 	 */
 	public static final List<String> NAMES = List.of(CONNECTIONS_ACTIVE, CONNECTIONS_IDLE, CONNECTIONS_PENDING,
 			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS, RATE_LIMIT_WAITS,
-			RATE_LIMIT_REJECTIONS, RATE_LIMIT_QUEUED, RATE_LIMIT_FALLBACK);
+			RATE_LIMIT_REJECTIONS, RATE_LIMIT_QUEUED, RATE_LIMIT_FALLBACK, CONCURRENCY_LIMIT);
 
 	/**
 	 * Tag on every meter: the client name.

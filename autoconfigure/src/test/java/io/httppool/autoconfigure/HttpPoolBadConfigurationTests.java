@@ -49,6 +49,9 @@ class HttpPoolBadConfigurationTests {
 					http.pool.clients.stt.ssl.bundle                | nope  | http.pool.clients.stt.ssl.bundle must be the name of a bundle under spring.ssl.bundle
 					http.pool.clients.stt.health.degraded-threshold | 0.95  | http.pool.clients.stt.health.degraded-threshold must be below health.unhealthy-threshold (0.9) but was 0.95
 					http.pool.clients.stt.retry.jitter              | 2     | http.pool.clients.stt.retry.jitter must be from 0.0 to 1.0 but was 2.0
+					http.pool.clients.stt.concurrency.initial-limit | 0     | http.pool.clients.stt.concurrency.initial-limit must be at least 1 but was 0
+					http.pool.clients.stt.concurrency.max-limit     | 10    | http.pool.clients.stt.concurrency.max-limit must be at least concurrency.initial-limit (20) but was 10
+					http.pool.clients.stt.hedging.delay             | -1s   | http.pool.clients.stt.hedging.delay must be a positive duration but was PT-1S
 					http.pool.shutdown-timeout                      | -1s   | http.pool.shutdown-timeout must be zero or a positive duration but was PT-1S
 					""")
 	void whenValueIsInvalidThenStartupFailsNamingTheKey(String key, String value, String message,

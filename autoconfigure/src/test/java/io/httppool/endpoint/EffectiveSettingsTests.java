@@ -65,7 +65,8 @@ class EffectiveSettingsTests {
 				all.pool(), new HttpPoolClientSettings.Http2(100, 1, null, 0),
 				new HttpPoolClientSettings.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), null, null),
 				new HttpPoolClientSettings.Ssl(null, false), null, false, false, false, all.health(), all.retry(),
-				all.circuitBreaker(), new HttpPoolClientSettings.Bulkhead(null), null, all.rateLimit());
+				all.circuitBreaker(), new HttpPoolClientSettings.Bulkhead(null), null, all.rateLimit(), all.concurrency(),
+				new HttpPoolClientSettings.Hedging(false, null));
 		Map<String, Object> view = EffectiveSettings.describe(unset);
 		assertThat(view).doesNotContainKeys("base-url", "read-timeout", "write-timeout", "proxy", "timeout")
 			.containsEntry("default-headers", Map.of())
@@ -113,7 +114,9 @@ class EffectiveSettingsTests {
 				new HttpPoolClientSettings.Bulkhead(20), Duration.ofMinutes(1),
 				new HttpPoolClientSettings.RateLimit(true, 100, Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
 						HttpPoolClientSettings.RateLimitStore.LOCAL, 1,
-						HttpPoolClientSettings.RedisFallback.PER_REPLICA, "http-pool:rate-limit:stt"));
+						HttpPoolClientSettings.RedisFallback.PER_REPLICA, "http-pool:rate-limit:stt"),
+				new HttpPoolClientSettings.Concurrency(true, 20, 1000),
+				new HttpPoolClientSettings.Hedging(true, Duration.ofMillis(50)));
 	}
 
 	/**

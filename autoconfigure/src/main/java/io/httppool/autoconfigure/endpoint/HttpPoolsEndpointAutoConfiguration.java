@@ -1,14 +1,18 @@
 package io.httppool.autoconfigure.endpoint;
 
+import java.util.function.Function;
+
 import io.httppool.HttpPoolClients;
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
 import io.httppool.autoconfigure.HttpPoolResizer;
 import io.httppool.autoconfigure.resize.HttpPoolResizeAutoConfiguration;
+import io.httppool.concurrency.HttpPoolConcurrencyLimits;
 import io.httppool.endpoint.HttpPoolsEndpoint;
 import io.httppool.endpoint.HttpPoolsEndpointWebExtension;
 import io.httppool.health.CircuitBreakerStates;
 import io.httppool.endpoint.ResizeArguments;
 import io.httppool.ratelimit.RateLimitStates;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -39,9 +43,9 @@ public final class HttpPoolsEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients, ObjectProvider<CircuitBreakerStates> breakers,
-			ObjectProvider<RateLimitStates> rateLimitStates) {
+			ObjectProvider<RateLimitStates> rateLimitStates, ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
 		return new HttpPoolsEndpoint(clients, breakers.getIfAvailable(() -> (name) -> null),
-				rateLimitStates.getIfAvailable());
+				rateLimitStates.getIfAvailable(), concurrencyLimits(concurrencyLimits));
 	}
 
 	@Bean
@@ -58,6 +62,14 @@ public final class HttpPoolsEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(endpoint = HttpPoolsEndpoint.class, exposure = EndpointExposure.WEB)
 	ResizeArguments httpPoolsResizeArguments() {
 		return new ResizeArguments();
+	}
+
+	private static Function<String, @Nullable Integer> concurrencyLimits(
+			ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
+		return (name) -> {
+			HttpPoolConcurrencyLimits limits = concurrencyLimits.getIfAvailable();
+			return (limits != null) ? limits.limit(name) : null;
+		};
 	}
 
 }

@@ -1,0 +1,38 @@
+package io.httppool.autoconfigure.hedging;
+
+import io.httppool.autoconfigure.resilience.HttpPoolResilienceAutoConfiguration;
+import io.httppool.hedging.HttpPoolHedgingCustomizer;
+import io.httppool.resilience.HttpPoolResilienceCustomizer;
+import org.HdrHistogram.Recorder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of hedged requests: every client with {@code hedging.enabled=true}
+ * gets a {@code WebClient} filter that hedges its idempotent requests within the retry
+ * budget of its resilience policy. Needs the resilience auto-configuration (Resilience4j)
+ * and HdrHistogram (present with Micrometer), both present with the starter.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = HttpPoolResilienceAutoConfiguration.class)
+@ConditionalOnClass(value = Recorder.class, name = "io.github.resilience4j.retry.Retry")
+@ConditionalOnBean(HttpPoolResilienceCustomizer.class)
+public final class HttpPoolHedgingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpPoolHedgingCustomizer httpPoolHedgingCustomizer(ObjectProvider<HttpPoolResilienceCustomizer> resilience) {
+		return new HttpPoolHedgingCustomizer((name) -> {
+			HttpPoolResilienceCustomizer customizer = resilience.getIfAvailable();
+			return (customizer != null) ? customizer.policy(name) : null;
+		});
+	}
+
+}

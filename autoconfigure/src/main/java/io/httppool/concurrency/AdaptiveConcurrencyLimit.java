@@ -1,0 +1,204 @@
+package io.httppool.concurrency;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
+import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.httppool.Causes;
+import io.httppool.HttpPoolClientSettings;
+import io.httppool.HttpPoolConcurrencyLimitException;
+import io.httppool.HttpPoolTimeoutException;
+
+/**
+ * The adaptive limit of calls in flight of one client: a Netflix concurrency-limits
+ * {@link SimpleLimiter} driven by a {@link VegasLimit}. Vegas compares each response time
+ * with the lowest one it has seen (the upstream unloaded) and estimates how many requests
+ * queue at the upstream: while few do, the limit grows (by about {@code log10(limit)} per
+ * answered request); when more than a few do, or a request times out or is answered 429
+ * or 503, it shrinks. Calls beyond the limit are refused at once with a
+ * {@link HttpPoolConcurrencyLimitException}.
+ *
+ * <p>
+ * A slot is held per attempt, from the moment it is sent until its response headers
+ * arrive or it fails: that time is the sample the limit learns from. Attempts that end
+ * for reasons that say nothing about the upstream's load (cancelled, a local failure)
+ * give their slot back without a sample. Built once per client, thread-safe, lock-free.
+ *
+ * @author http-pool team
+ * @since 0.1.0
+ */
+public final class AdaptiveConcurrencyLimit {
+
+	// Vegas learns from a low percentile of the response times of each window (twice the
+	// lowest response time, within these bounds) rather than from every sample. Requests
+	// queued at the upstream delay every request, which moves the whole distribution, low
+	// percentiles included; the scheduling noise of a busy client (and a slow upstream
+	// instance) delays some requests, a tail that hedging is for, which stays above it.
+	// The limit moves once per window, after its previous move showed in the response
+	// times
+	static final double WINDOW_PERCENTILE = 0.5;
+
+	static final long WINDOW_MILLIS = 100;
+
+	static final long MAX_WINDOW_MILLIS = 1000;
+
+	static final int WINDOW_SAMPLES = 10;
+
+	static final int MAX_WINDOW_SAMPLES = 1024;
+
+	// Vegas estimates the requests queued at the upstream as limit x (1 - lowest /
+	// current
+	// response time). Its default bounds (3 and 6 x log10(limit)) are a few requests:
+	// proportional noise (a busy host adds 10 to 20 % to every response time) looks like
+	// a queue above them at a limit of 20 and stalls the growth there. Proportional
+	// bounds instead: the limit grows while the response time stays within about 10 % of
+	// the lowest, holds up to about 50 %, and shrinks beyond; no jump by beta when the
+	// queue looks empty, which one quiet window would trigger
+	static final int MIN_ALPHA = 3;
+
+	// the limit moves by 10 % per window (Vegas' default, log10(limit), is 1 or 2 at the
+	// limits that matter: minutes to find a knee at 40 or to grow back from it)
+	static final double STEP = 0.1;
+
+	private final String clientName;
+
+	private final SimpleLimiter<Object> limiter;
+
+	/**
+	 * Create the limit of a client.
+	 * @param settings the client's settings, {@code concurrency.*} among them
+	 */
+	public AdaptiveConcurrencyLimit(HttpPoolClientSettings settings) {
+		HttpPoolClientSettings.Concurrency concurrency = settings.concurrency();
+		this.clientName = settings.name();
+		this.limiter = SimpleLimiter.newBuilder()
+			.named(settings.name())
+			.limit(WindowedLimit.newBuilder()
+				.minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
+				.maxWindowTime(MAX_WINDOW_MILLIS, TimeUnit.MILLISECONDS)
+				.windowSize(WINDOW_SAMPLES)
+				.sampleWindowFactory(PercentileSampleWindowFactory.of(WINDOW_PERCENTILE, MAX_WINDOW_SAMPLES))
+				.build(VegasLimit.newBuilder()
+					.initialLimit(concurrency.initialLimit())
+					.maxConcurrency(concurrency.maxLimit())
+					.alphaFunction((limit) -> Math.max(MIN_ALPHA, limit / 10))
+					.betaFunction((limit) -> Math.max(2 * MIN_ALPHA, limit / 3))
+					.thresholdFunction((limit) -> -1)
+					.increaseFunction((limit) -> limit + Math.max(1.0, limit * STEP))
+					.decreaseFunction((limit) -> limit * (1 - STEP))
+					.build()))
+			.build();
+	}
+
+	/**
+	 * Return the name of the client.
+	 * @return the client name
+	 */
+	public String clientName() {
+		return this.clientName;
+	}
+
+	/**
+	 * Return the current limit of calls in flight.
+	 * @return the limit
+	 */
+	public int limit() {
+		return this.limiter.getLimit();
+	}
+
+	/**
+	 * Return the attempts in flight.
+	 * @return the attempts holding a slot
+	 */
+	public int inFlight() {
+		return this.limiter.getInflight();
+	}
+
+	/**
+	 * Take a slot for an attempt.
+	 * @return the slot, to be completed with one of its methods
+	 * @throws HttpPoolConcurrencyLimitException when the limit is reached
+	 */
+	Slot acquire() {
+		Limiter.Listener listener = this.limiter.acquire(this).orElse(null);
+		if (listener == null) {
+			throw new HttpPoolConcurrencyLimitException(this.clientName, this.limiter.getLimit());
+		}
+		return new Slot(listener);
+	}
+
+	private static boolean isOverload(HttpPoolTimeoutException.Kind kind) {
+		return kind == HttpPoolTimeoutException.Kind.RESPONSE || kind == HttpPoolTimeoutException.Kind.READ
+				|| kind == HttpPoolTimeoutException.Kind.WRITE;
+	}
+
+	@Override
+	public String toString() {
+		return "AdaptiveConcurrencyLimit[" + this.clientName + ", limit=" + limit() + "]";
+	}
+
+	/**
+	 * The slot of one attempt. Only its first completion counts, so that a response
+	 * followed by a cancellation releases the slot once.
+	 */
+	static final class Slot extends AtomicBoolean {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient Limiter.Listener listener;
+
+		Slot(Limiter.Listener listener) {
+			this.listener = listener;
+		}
+
+		/**
+		 * The attempt was answered: 429 and 503 are the upstream saying it is overloaded,
+		 * any other status is a latency sample.
+		 * @param status the response status
+		 */
+		void onResponse(int status) {
+			if (compareAndSet(false, true)) {
+				if (status == 429 || status == 503) {
+					this.listener.onDropped();
+				}
+				else {
+					this.listener.onSuccess();
+				}
+			}
+		}
+
+		/**
+		 * The attempt failed: a response, read or write timeout is a sign of overload;
+		 * other failures (refused connections, local errors) say nothing about the
+		 * upstream's latency.
+		 * @param failure the failure
+		 */
+		void onError(Throwable failure) {
+			if (compareAndSet(false, true)) {
+				for (Throwable candidate : Causes.of(failure)) {
+					if (candidate instanceof HttpPoolTimeoutException timeout && isOverload(timeout.getKind())) {
+						this.listener.onDropped();
+						return;
+					}
+				}
+				this.listener.onIgnore();
+			}
+		}
+
+		/**
+		 * The attempt ended without an outcome (cancelled): the slot is given back
+		 * without a sample.
+		 */
+		void release() {
+			if (compareAndSet(false, true)) {
+				this.listener.onIgnore();
+			}
+		}
+
+	}
+
+}

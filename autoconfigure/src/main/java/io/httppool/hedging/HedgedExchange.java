@@ -1,0 +1,219 @@
+package io.httppool.hedging;
+
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
+
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * The race of one hedged attempt: the first attempt, a timer, and the hedge the timer
+ * sends if the budget allows it. The first answer (any response) wins and the other
+ * attempt is cancelled; a response that still arrives for the loser is released. A
+ * failure ends the race only when no other attempt can answer: a failure of the first
+ * attempt before the hedge was sent fails at once (the retry filter decides what comes
+ * next), a failure of one of two attempts waits for the other. The state is guarded by
+ * this object's monitor, held only for a few field updates, never while calling out.
+ */
+final class HedgedExchange {
+
+	private final HedgingExchangeFilter filter;
+
+	private final ClientRequest request;
+
+	private final ExchangeFunction next;
+
+	private final MonoSink<ClientResponse> sink;
+
+	private final Attempt first = new Attempt();
+
+	private @Nullable Attempt hedge;
+
+	private @Nullable Disposable timer;
+
+	private boolean done;
+
+	HedgedExchange(HedgingExchangeFilter filter, ClientRequest request, ExchangeFunction next,
+			MonoSink<ClientResponse> sink) {
+		this.filter = filter;
+		this.request = request;
+		this.next = next;
+		this.sink = sink;
+	}
+
+	void start(long delayNanos) {
+		this.sink.onCancel(this::cancel);
+		this.first.send();
+		Disposable timer = Schedulers.parallel().schedule(this::sendHedge, delayNanos, TimeUnit.NANOSECONDS);
+		boolean cancelTimer;
+		synchronized (this) {
+			this.timer = timer;
+			cancelTimer = this.done;
+		}
+		if (cancelTimer) {
+			timer.dispose();
+		}
+	}
+
+	private void sendHedge() {
+		synchronized (this) {
+			if (this.done) {
+				return;
+			}
+		}
+		if (!this.filter.tryAcquireHedge()) {
+			return;
+		}
+		Attempt hedge = new Attempt();
+		synchronized (this) {
+			if (this.done) {
+				return;
+			}
+			this.hedge = hedge;
+		}
+		hedge.send();
+	}
+
+	private void answered(Attempt winner, ClientResponse response) {
+		boolean late;
+		Attempt loser = null;
+		Disposable timer = null;
+		synchronized (this) {
+			late = this.done;
+			if (!late) {
+				this.done = true;
+				winner.finished = true;
+				loser = (winner == this.first) ? this.hedge : this.first;
+				timer = this.timer;
+			}
+		}
+		if (late) {
+			// answered after the race was decided (or the caller left): give the
+			// connection back
+			response.releaseBody().subscribe();
+			return;
+		}
+		if (timer != null) {
+			timer.dispose();
+		}
+		this.filter.record(System.nanoTime() - winner.startNanos);
+		if (loser != null && loser.cancelIfRunning()) {
+			this.filter.record(System.nanoTime() - loser.startNanos);
+		}
+		this.sink.success(response);
+	}
+
+	private void failed(Attempt attempt, Throwable failure) {
+		Disposable timer = null;
+		synchronized (this) {
+			if (this.done) {
+				return;
+			}
+			attempt.finished = true;
+			Attempt other = (attempt == this.first) ? this.hedge : this.first;
+			if (other != null && !other.finished) {
+				// the other attempt may still answer
+				return;
+			}
+			this.done = true;
+			timer = this.timer;
+		}
+		if (timer != null) {
+			timer.dispose();
+		}
+		this.sink.error(failure);
+	}
+
+	private void cancel() {
+		Attempt hedge;
+		Disposable timer;
+		synchronized (this) {
+			if (this.done) {
+				return;
+			}
+			this.done = true;
+			hedge = this.hedge;
+			timer = this.timer;
+		}
+		if (timer != null) {
+			timer.dispose();
+		}
+		this.first.cancelIfRunning();
+		if (hedge != null) {
+			hedge.cancelIfRunning();
+		}
+	}
+
+	/**
+	 * One attempt of the race.
+	 */
+	private final class Attempt extends BaseSubscriber<ClientResponse> {
+
+		long startNanos;
+
+		// guarded by the race's monitor
+		boolean finished;
+
+		private boolean answered;
+
+		void send() {
+			this.startNanos = System.nanoTime();
+			HedgedExchange.this.next.exchange(HedgedExchange.this.request).subscribe(this);
+		}
+
+		/**
+		 * Cancel the attempt unless it already ended.
+		 * @return whether it was still running
+		 */
+		boolean cancelIfRunning() {
+			boolean running;
+			synchronized (HedgedExchange.this) {
+				running = !this.finished;
+				this.finished = true;
+			}
+			if (running) {
+				cancel();
+			}
+			return running;
+		}
+
+		@Override
+		public Context currentContext() {
+			return Context.of(HedgedExchange.this.sink.contextView());
+		}
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			subscription.request(1);
+		}
+
+		@Override
+		protected void hookOnNext(ClientResponse response) {
+			this.answered = true;
+			answered(this, response);
+		}
+
+		@Override
+		protected void hookOnError(Throwable failure) {
+			failed(this, failure);
+		}
+
+		@Override
+		protected void hookOnComplete() {
+			if (!this.answered) {
+				failed(this, new IllegalStateException("HTTP pool '" + HedgedExchange.this.filter.clientName()
+						+ "': an attempt ended without a response"));
+			}
+		}
+
+	}
+
+}
