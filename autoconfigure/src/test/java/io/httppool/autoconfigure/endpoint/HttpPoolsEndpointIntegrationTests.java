@@ -182,8 +182,13 @@ class HttpPoolsEndpointIntegrationTests {
 		assertThat(after.path("connectionsOpened").asLong()).isEqualTo(upstream.connectionsAccepted());
 		double expectedReuse = 1.0 - (double) upstream.connectionsAccepted() / upstream.requests();
 		assertThat(after.path("reuseRatio").asDouble()).isCloseTo(expectedReuse, within(1e-9)).isGreaterThan(0.5);
-		assertThat(after.path("activeStreams").asInt()).isZero();
 		assertThat(after.path("pendingAcquires").asInt()).isZero();
+		// Reactor Netty hands the stream back to the pool on its event loop, after the
+		// body
+		// reached the caller: under load the endpoint can read it still active (seen once
+		// in a full run on a machine at load 30)
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> get("/actuator/httppools/stt").json().path("state").path("activeStreams").asInt() == 0);
 	}
 
 	@Test
