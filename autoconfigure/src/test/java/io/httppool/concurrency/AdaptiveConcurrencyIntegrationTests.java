@@ -110,7 +110,7 @@ class AdaptiveConcurrencyIntegrationTests {
 		double unloadedMedian = unloaded.percentileMillis(50);
 		assertThat(unloaded.rejected()).isEmpty();
 
-		Load warmUp = run(client, limit, CALLERS, Duration.ofSeconds(4)).block();
+		Load warmUp = run(client, limit, CALLERS, Duration.ofSeconds(6)).block();
 		Duration measured = Duration.ofSeconds(3);
 		Tuple2<Load, Load> both = Mono.zip(run(client, limit, CALLERS, measured), run(controlClient, null, 5, measured))
 			.block();
