@@ -60,9 +60,11 @@ public final class AdaptiveConcurrencyLimit {
 	// queue looks empty, which one quiet window would trigger
 	static final int MIN_ALPHA = 3;
 
-	// the limit moves by 10 % per window (Vegas' default, log10(limit), is 1 or 2 at the
-	// limits that matter: minutes to find a knee at 40 or to grow back from it)
-	static final double STEP = 0.1;
+	// the limit grows by 5 % per window and shrinks by 10 % (Vegas' default,
+	// log10(limit),
+	// is 1 or 2 at the limits that matter: minutes to find a knee at 40 or to grow back
+	// from it); shrinking faster than growing keeps an overshoot past the knee short
+	static final double STEP = 0.05;
 
 	private final String clientName;
 
@@ -89,7 +91,7 @@ public final class AdaptiveConcurrencyLimit {
 					.betaFunction((limit) -> Math.max(2 * MIN_ALPHA, limit / 3))
 					.thresholdFunction((limit) -> -1)
 					.increaseFunction((limit) -> limit + Math.max(1.0, limit * STEP))
-					.decreaseFunction((limit) -> limit * (1 - STEP))
+					.decreaseFunction((limit) -> limit * (1 - 2 * STEP))
 					.build()))
 			.build();
 	}

@@ -50,6 +50,7 @@ final class HedgedExchange {
 	}
 
 	void start(long delayNanos) {
+		// the first attempt's clock starts with the race, just before it is sent
 		this.sink.onCancel(this::cancel);
 		this.first.send();
 		Disposable timer = Schedulers.parallel().schedule(this::sendHedge, delayNanos, TimeUnit.NANOSECONDS);
@@ -157,7 +158,9 @@ final class HedgedExchange {
 	 */
 	private final class Attempt extends BaseSubscriber<ClientResponse> {
 
-		long startNanos;
+		// set before the attempt is published to the race's other threads (under its
+		// monitor, or as a final field of the race)
+		final long startNanos = System.nanoTime();
 
 		// guarded by the race's monitor
 		boolean finished;
@@ -165,7 +168,6 @@ final class HedgedExchange {
 		private boolean answered;
 
 		void send() {
-			this.startNanos = System.nanoTime();
 			HedgedExchange.this.next.exchange(HedgedExchange.this.request).subscribe(this);
 		}
 
