@@ -85,7 +85,8 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 				this.http2.maxResetsPerConnection());
 		return new HttpPoolClientSettings(this.name, this.baseUrl, this.defaultHeaders, this.protocol, pool, http2,
 				this.timeouts, this.ssl, this.proxy, this.compression, this.followRedirects, this.wiretap, this.health,
-				this.retry, this.circuitBreaker, this.bulkhead, this.timeout, this.rateLimit, this.concurrency, this.hedging);
+				this.retry, this.circuitBreaker, this.bulkhead, this.timeout, this.rateLimit, this.concurrency,
+				this.hedging);
 	}
 
 	/**

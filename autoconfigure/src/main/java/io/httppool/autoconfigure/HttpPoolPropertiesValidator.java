@@ -279,6 +279,12 @@ final class HttpPoolPropertiesValidator {
 			}
 		}
 
+		void positiveIfSet(String key, @Nullable Duration value) {
+			if (value != null) {
+				positive(key, value);
+			}
+		}
+
 		/**
 		 * A duration where 0 switches the thing off (the convention of every key that can
 		 * be off, docs/properties.md).

@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.httppool.test.Measured;
 import io.httppool.Causes;
 import io.httppool.HttpPoolConcurrencyLimitException;
 import io.httppool.test.Actuator;
@@ -100,6 +101,7 @@ class AdaptiveConcurrencyIntegrationTests {
 
 	@Test
 	void theLimitSettlesNearTheKneeKeepsLatencyAndGrowsBackWhenTheUpstreamRecovers() {
+		Measured.assumeEnabled("the adaptive limit at the knee");
 		WebClient client = this.context.getBean("upWebClient", WebClient.class);
 		AdaptiveConcurrencyLimit limit = this.context.getBean(HttpPoolConcurrencyCustomizer.class).adaptiveLimit("up");
 		assertThat(limit).isNotNull();

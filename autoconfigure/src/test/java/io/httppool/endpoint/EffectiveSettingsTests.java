@@ -65,8 +65,8 @@ class EffectiveSettingsTests {
 				all.pool(), new HttpPoolClientSettings.Http2(100, 1, null, 0),
 				new HttpPoolClientSettings.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), null, null),
 				new HttpPoolClientSettings.Ssl(null, false), null, false, false, false, all.health(), all.retry(),
-				all.circuitBreaker(), new HttpPoolClientSettings.Bulkhead(null), null, all.rateLimit(), all.concurrency(),
-				new HttpPoolClientSettings.Hedging(false, null));
+				all.circuitBreaker(), new HttpPoolClientSettings.Bulkhead(null), null, all.rateLimit(),
+				all.concurrency(), new HttpPoolClientSettings.Hedging(false, null));
 		Map<String, Object> view = EffectiveSettings.describe(unset);
 		assertThat(view).doesNotContainKeys("base-url", "read-timeout", "write-timeout", "proxy", "timeout")
 			.containsEntry("default-headers", Map.of())

@@ -43,7 +43,8 @@ public final class HttpPoolsEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HttpPoolsEndpoint httpPoolsEndpoint(HttpPoolClients clients, ObjectProvider<CircuitBreakerStates> breakers,
-			ObjectProvider<RateLimitStates> rateLimitStates, ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
+			ObjectProvider<RateLimitStates> rateLimitStates,
+			ObjectProvider<HttpPoolConcurrencyLimits> concurrencyLimits) {
 		return new HttpPoolsEndpoint(clients, breakers.getIfAvailable(() -> (name) -> null),
 				rateLimitStates.getIfAvailable(), concurrencyLimits(concurrencyLimits));
 	}
