@@ -54,8 +54,8 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer {
 		if (installed(settings).policy == null || settings.protocol() == HttpPoolProtocol.HTTP1) {
 			return httpClient;
 		}
-		Http2StreamFailureHandler handler = new Http2StreamFailureHandler(settings.name());
-		return httpClient.doOnRequest((request, connection) -> handler.install(connection));
+		// once per connection, on its parent (TCP) channel: nothing per request
+		return httpClient.observe(Http2StreamFailureHandler.installer(settings.name()));
 	}
 
 	@Override
