@@ -37,6 +37,13 @@ public class HttpPoolProperties {
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * Event loop threads every client runs on: its own (http-pool-*), or the ones of
+	 * Spring Boot's ReactorResourceFactory, which a Reactor Netty web server in the same
+	 * application runs on as well.
+	 */
+	private EventLoops eventLoops = EventLoops.DEDICATED;
+
+	/**
 	 * Settings every client starts from.
 	 */
 	private final Client defaults = new Client();
@@ -53,6 +60,14 @@ public class HttpPoolProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public EventLoops getEventLoops() {
+		return this.eventLoops;
+	}
+
+	public void setEventLoops(EventLoops eventLoops) {
+		this.eventLoops = eventLoops;
 	}
 
 	public Client getDefaults() {
@@ -812,6 +827,29 @@ public class HttpPoolProperties {
 		public void setMaxConcurrentCalls(@Nullable Integer maxConcurrentCalls) {
 			this.maxConcurrentCalls = maxConcurrentCalls;
 		}
+
+	}
+
+	/**
+	 * Event loops the clients run on.
+	 */
+	public enum EventLoops {
+
+		/**
+		 * The clients' own event loop threads (http-pool-*), one per core (at least 4),
+		 * closed after the clients on shutdown: a server handler or a client callback
+		 * that blocks an event loop elsewhere in the application never delays a client's
+		 * I/O, and the reverse.
+		 */
+		DEDICATED,
+
+		/**
+		 * The event loops of Spring Boot's ReactorResourceFactory (Reactor Netty's global
+		 * reactor-http-* threads unless the application configured the factory
+		 * otherwise), shared with a Reactor Netty web server and Boot's own WebClient:
+		 * fewer threads; the factory closes them after the clients.
+		 */
+		SHARED
 
 	}
 
