@@ -214,6 +214,15 @@ final class ReactorNettyTransport {
 		SslProvider.ProtocolSslContextSpec spec = http1Only ? Http11SslContextSpec.forClient()
 				: Http2SslContextSpec.forClient();
 		HttpPoolClientSettings.Ssl ssl = settings.ssl();
+		io.netty.handler.ssl.SslProvider provider = switch (ssl.provider()) {
+			// Reactor Netty's own choice: OpenSSL where it loads
+			case AUTO -> null;
+			case JDK -> io.netty.handler.ssl.SslProvider.JDK;
+			case OPENSSL -> io.netty.handler.ssl.SslProvider.OPENSSL;
+		};
+		if (provider != null) {
+			spec = spec.configure((builder) -> builder.sslProvider(provider));
+		}
 		if (ssl.trustAll()) {
 			logger.warn("HTTP pool client '" + settings.name()
 					+ "' trusts every server certificate (ssl.trust-all=true): use it for internal endpoints only");

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolLeasingStrategy;
 import io.httppool.HttpPoolProtocol;
+import io.httppool.HttpPoolSslProvider;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -482,6 +483,13 @@ public class HttpPoolProperties {
 		 */
 		private boolean trustAll;
 
+		/**
+		 * TLS implementation: auto (OpenSSL where netty-tcnative's native library loads,
+		 * which the starter brings for Linux, macOS and Windows; the JDK's otherwise),
+		 * jdk, or openssl (startup fails where it does not load).
+		 */
+		private HttpPoolSslProvider provider = HttpPoolSslProvider.AUTO;
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -496,6 +504,14 @@ public class HttpPoolProperties {
 
 		public void setTrustAll(boolean trustAll) {
 			this.trustAll = trustAll;
+		}
+
+		public HttpPoolSslProvider getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(HttpPoolSslProvider provider) {
+			this.provider = provider;
 		}
 
 	}

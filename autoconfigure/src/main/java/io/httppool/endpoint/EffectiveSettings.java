@@ -83,6 +83,7 @@ final class EffectiveSettings {
 		Map<String, Object> result = new LinkedHashMap<>();
 		put(result, "bundle", ssl.bundle());
 		result.put("trust-all", ssl.trustAll());
+		result.put("provider", ssl.provider().name().toLowerCase(Locale.ROOT));
 		return result;
 	}
 
