@@ -2,7 +2,6 @@ package io.httppool.autoconfigure;
 
 import java.time.Duration;
 
-import io.httppool.HttpPoolClients;
 import io.httppool.test.HttpPoolTestContexts;
 import io.httppool.test.TestUpstream;
 import org.junit.jupiter.api.Test;
@@ -76,13 +75,7 @@ class HttpPoolEventLoopsTests {
 	}
 
 	private static String responseThread(ApplicationContext context) {
-		return context.getBean(HttpPoolClients.class)
-			.get("api")
-			.webClient()
-			.get()
-			.uri("/")
-			.retrieve()
-			.toBodilessEntity()
+		return HttpPoolTestContexts.getRoot(context, "api")
 			.map((response) -> Thread.currentThread().getName())
 			.block(Duration.ofSeconds(10));
 	}

@@ -7,7 +7,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLEngine;
 
 import io.httppool.HttpPoolClientCustomizer;
-import io.httppool.HttpPoolClients;
 import io.httppool.test.HttpPoolTestContexts;
 import io.httppool.test.TestUpstream;
 import io.netty.handler.ssl.OpenSsl;
@@ -19,10 +18,8 @@ import reactor.netty.ConnectionObserver;
 import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.ResponseEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +44,9 @@ class HttpPoolSslProviderTests {
 						"http.pool.clients.api.protocol=" + protocol, "http.pool.clients.api.ssl.bundle=upstream",
 						"http.pool.clients.api.ssl.provider=" + provider)
 				.run((context) -> {
-					assertThat(get(context).getStatusCode().value()).isEqualTo(200);
+					assertThat(HttpPoolTestContexts.getRoot(context, "api").block(Duration.ofSeconds(10)))
+						.extracting((response) -> response.getStatusCode().value())
+						.isEqualTo(200);
 					List<SSLEngine> engines = context.getBean(EngineRecorder.class).engines;
 					assertThat(engines).hasSize(1);
 					if (openSsl) {
@@ -63,17 +62,6 @@ class HttpPoolSslProviderTests {
 						.containsOnlyKeys(protocol.equals("h2") ? "HTTP/2.0" : "HTTP/1.1");
 				});
 		}
-	}
-
-	private static ResponseEntity<Void> get(ApplicationContext context) {
-		return context.getBean(HttpPoolClients.class)
-			.get("api")
-			.webClient()
-			.get()
-			.uri("/")
-			.retrieve()
-			.toBodilessEntity()
-			.block(Duration.ofSeconds(10));
 	}
 
 	@Configuration(proxyBeanMethods = false)

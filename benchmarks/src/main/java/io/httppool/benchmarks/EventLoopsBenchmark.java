@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.ConnectionProvider;
@@ -59,13 +58,7 @@ final class EventLoopsBenchmark {
 				background, thinkMillis, concurrency, seconds, rounds);
 		LoopResources upstreamLoops = LoopResources.create("upstream", 1, true);
 		LoopResources driverLoops = LoopResources.create("background-callers", 1, true);
-		DisposableServer upstream = HttpServer.create()
-			.runOn(upstreamLoops)
-			.host("127.0.0.1")
-			.port(0)
-			.protocol(HttpProtocol.H2C)
-			.handle((request, response) -> response.sendString(Mono.just("ok")))
-			.bindNow();
+		DisposableServer upstream = ThroughputBenchmark.okServer(upstreamLoops);
 		ConnectionProvider driverPool = ConnectionProvider.create("background-callers", background);
 		HttpClient driver = HttpClient.create(driverPool).runOn(driverLoops);
 		List<String> cells = new ArrayList<>();
