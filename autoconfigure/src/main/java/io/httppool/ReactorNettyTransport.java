@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.logging.LoggingHandler;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -222,6 +223,12 @@ final class ReactorNettyTransport {
 		};
 		if (provider != null) {
 			spec = spec.configure((builder) -> builder.sslProvider(provider));
+		}
+		else if (!OpenSsl.isAvailable() && logger.isInfoEnabled()) {
+			Throwable cause = OpenSsl.unavailabilityCause();
+			logger.info("HTTP pool client '" + settings.name() + "' uses the JDK's TLS: OpenSSL does not load here ("
+					+ ((cause != null) ? cause.getMessage() : "unknown reason") + "); set http.pool.clients."
+					+ settings.name() + ".ssl.provider=jdk to keep it without this message");
 		}
 		if (ssl.trustAll()) {
 			logger.warn("HTTP pool client '" + settings.name()
