@@ -28,6 +28,8 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 
 	private final LoopResources loopResources;
 
+	private final boolean closesLoopResources;
+
 	private final ReactorNettyTransport transport;
 
 	private final Supplier<WebClient.Builder> webClientBuilders;
@@ -51,7 +53,29 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	public HttpPoolClientFactory(LoopResources loopResources, @Nullable SslBundles sslBundles,
 			Supplier<WebClient.Builder> webClientBuilders, Supplier<RestClient.Builder> restClientBuilders,
 			List<HttpPoolClientCustomizer> customizers, Duration shutdownTimeout) {
+		this(loopResources, true, sslBundles, webClientBuilders, restClientBuilders, customizers, shutdownTimeout);
+	}
+
+	/**
+	 * Create a factory.
+	 * @param loopResources the event loops every client runs on
+	 * @param closesLoopResources whether {@link #close()} closes the event loops:
+	 * {@code false} for loops that something else owns and closes (Spring's
+	 * {@code ReactorResourceFactory})
+	 * @param sslBundles the SSL bundles {@code ssl.bundle} refers to, or {@code null}
+	 * @param webClientBuilders a fresh {@code WebClient.Builder} per call (Spring Boot's
+	 * prototype bean, so its codecs, observations and customizers apply)
+	 * @param restClientBuilders a fresh {@code RestClient.Builder} per call
+	 * @param customizers customizers, in order
+	 * @param shutdownTimeout how long in-flight requests may take to finish on shutdown
+	 * @since 0.1.0
+	 */
+	public HttpPoolClientFactory(LoopResources loopResources, boolean closesLoopResources,
+			@Nullable SslBundles sslBundles, Supplier<WebClient.Builder> webClientBuilders,
+			Supplier<RestClient.Builder> restClientBuilders, List<HttpPoolClientCustomizer> customizers,
+			Duration shutdownTimeout) {
 		this.loopResources = loopResources;
+		this.closesLoopResources = closesLoopResources;
 		this.transport = new ReactorNettyTransport(loopResources, sslBundles, shutdownTimeout);
 		this.webClientBuilders = webClientBuilders;
 		this.restClientBuilders = restClientBuilders;
@@ -60,11 +84,14 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Close the event loops. Call it after the clients of this factory were shut down.
+	 * Close the event loops, unless they belong to someone else. Call it after the
+	 * clients of this factory were shut down.
 	 */
 	@Override
 	public void close() {
-		this.loopResources.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).onErrorComplete().block();
+		if (this.closesLoopResources) {
+			this.loopResources.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).onErrorComplete().block();
+		}
 	}
 
 	/**

@@ -173,8 +173,18 @@ public record HttpPoolClientSettings(String name, @Nullable URI baseUrl, Map<Str
 	 * @param bundle name of the Spring Boot SSL bundle with the trust material (and key
 	 * material for mutual TLS), or {@code null} for the JDK's trust store
 	 * @param trustAll whether to trust any server certificate (internal endpoints only)
+	 * @param provider TLS implementation
 	 */
-	public record Ssl(@Nullable String bundle, boolean trustAll) {
+	public record Ssl(@Nullable String bundle, boolean trustAll, HttpPoolSslProvider provider) {
+
+		/**
+		 * TLS settings with the {@link HttpPoolSslProvider#AUTO automatic} provider.
+		 * @param bundle name of the SSL bundle, or {@code null}
+		 * @param trustAll whether to trust any server certificate
+		 */
+		public Ssl(@Nullable String bundle, boolean trustAll) {
+			this(bundle, trustAll, HttpPoolSslProvider.AUTO);
+		}
 
 	}
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.logging.LoggingHandler;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -206,6 +207,21 @@ final class ReactorNettyTransport {
 		SslProvider.ProtocolSslContextSpec spec = http1Only ? Http11SslContextSpec.forClient()
 				: Http2SslContextSpec.forClient();
 		HttpPoolClientSettings.Ssl ssl = settings.ssl();
+		io.netty.handler.ssl.SslProvider provider = switch (ssl.provider()) {
+			// Reactor Netty's own choice: OpenSSL where it loads
+			case AUTO -> null;
+			case JDK -> io.netty.handler.ssl.SslProvider.JDK;
+			case OPENSSL -> io.netty.handler.ssl.SslProvider.OPENSSL;
+		};
+		if (provider != null) {
+			spec = spec.configure((builder) -> builder.sslProvider(provider));
+		}
+		else if (!OpenSsl.isAvailable() && logger.isInfoEnabled()) {
+			Throwable cause = OpenSsl.unavailabilityCause();
+			logger.info("HTTP pool client '" + settings.name() + "' uses the JDK's TLS: OpenSSL does not load here ("
+					+ ((cause != null) ? cause.getMessage() : "unknown reason") + "); set http.pool.clients."
+					+ settings.name() + ".ssl.provider=jdk to keep it without this message");
+		}
 		if (ssl.trustAll()) {
 			logger.warn("HTTP pool client '" + settings.name()
 					+ "' trusts every server certificate (ssl.trust-all=true): use it for internal endpoints only");

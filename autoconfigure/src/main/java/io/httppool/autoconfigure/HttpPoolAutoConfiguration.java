@@ -7,6 +7,8 @@ import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientFactory;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolClients;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.LoopResources;
 
@@ -22,6 +24,8 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -46,17 +50,29 @@ public final class HttpPoolAutoConfiguration {
 	@ConditionalOnMissingBean
 	HttpPoolClientFactory httpPoolClientFactory(HttpPoolProperties properties, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<WebClient.Builder> webClientBuilders, ObjectProvider<RestClient.Builder> restClientBuilders,
-			ObjectProvider<HttpPoolClientCustomizer> customizers) {
+			ObjectProvider<HttpPoolClientCustomizer> customizers,
+			ObjectProvider<ReactorResourceFactory> reactorResourceFactory) {
 		Duration shutdownTimeout = properties.getShutdownTimeout();
 		if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
 			throw new InvalidHttpPoolPropertyException(HttpPoolProperties.PREFIX + ".shutdown-timeout", shutdownTimeout,
 					"zero or a positive duration");
 		}
-		LoopResources loops = LoopResources.create("http-pool", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
-		return new HttpPoolClientFactory(loops, sslBundles.getIfAvailable(),
+		boolean dedicated = properties.getEventLoops() == HttpPoolProperties.EventLoops.DEDICATED;
+		LoopResources loops = dedicated ? LoopResources.create("http-pool", LoopResources.DEFAULT_IO_WORKER_COUNT, true)
+				: sharedLoops(reactorResourceFactory.getIfAvailable());
+		return new HttpPoolClientFactory(loops, dedicated, sslBundles.getIfAvailable(),
 				() -> webClientBuilders.getIfAvailable(WebClient::builder),
 				() -> restClientBuilders.getIfAvailable(RestClient::builder), customizers.orderedStream().toList(),
 				shutdownTimeout);
+	}
+
+	/**
+	 * The loops of Spring Boot's {@code ReactorResourceFactory} (which starts on first
+	 * use and closes them after the clients: its lifecycle phase is lower), or Reactor
+	 * Netty's global ones, which that factory uses by default, when there is none.
+	 */
+	private static LoopResources sharedLoops(@Nullable ReactorResourceFactory factory) {
+		return (factory != null) ? factory.getLoopResources() : HttpResources.get();
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolLeasingStrategy;
 import io.httppool.HttpPoolProtocol;
+import io.httppool.HttpPoolSslProvider;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -37,6 +38,13 @@ public class HttpPoolProperties {
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * Event loop threads every client runs on: its own (http-pool-*), or the ones of
+	 * Spring Boot's ReactorResourceFactory, which a Reactor Netty web server in the same
+	 * application runs on as well.
+	 */
+	private EventLoops eventLoops = EventLoops.DEDICATED;
+
+	/**
 	 * Settings every client starts from.
 	 */
 	private final Client defaults = new Client();
@@ -53,6 +61,14 @@ public class HttpPoolProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public EventLoops getEventLoops() {
+		return this.eventLoops;
+	}
+
+	public void setEventLoops(EventLoops eventLoops) {
+		this.eventLoops = eventLoops;
 	}
 
 	public Client getDefaults() {
@@ -496,6 +512,13 @@ public class HttpPoolProperties {
 		 */
 		private boolean trustAll;
 
+		/**
+		 * TLS implementation: auto (OpenSSL where netty-tcnative's native library loads,
+		 * which the starter brings for Linux, macOS and Windows; the JDK's otherwise),
+		 * jdk, or openssl (startup fails where it does not load).
+		 */
+		private HttpPoolSslProvider provider = HttpPoolSslProvider.AUTO;
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -510,6 +533,14 @@ public class HttpPoolProperties {
 
 		public void setTrustAll(boolean trustAll) {
 			this.trustAll = trustAll;
+		}
+
+		public HttpPoolSslProvider getProvider() {
+			return this.provider;
+		}
+
+		public void setProvider(HttpPoolSslProvider provider) {
+			this.provider = provider;
 		}
 
 	}
@@ -1063,6 +1094,29 @@ public class HttpPoolProperties {
 		public void setKey(@Nullable String key) {
 			this.key = key;
 		}
+
+	}
+
+	/**
+	 * Event loops the clients run on.
+	 */
+	public enum EventLoops {
+
+		/**
+		 * The clients' own event loop threads (http-pool-*), one per core (at least 4),
+		 * closed after the clients on shutdown: a server handler or a client callback
+		 * that blocks an event loop elsewhere in the application never delays a client's
+		 * I/O, and the reverse.
+		 */
+		DEDICATED,
+
+		/**
+		 * The event loops of Spring Boot's ReactorResourceFactory (Reactor Netty's global
+		 * reactor-http-* threads unless the application configured the factory
+		 * otherwise), shared with a Reactor Netty web server and Boot's own WebClient:
+		 * fewer threads; the factory closes them after the clients.
+		 */
+		SHARED
 
 	}
 

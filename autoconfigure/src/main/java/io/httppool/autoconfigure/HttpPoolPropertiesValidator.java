@@ -8,6 +8,8 @@ import java.util.Map;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolProtocol;
 import io.httppool.HttpPoolSanitizer;
+import io.httppool.HttpPoolSslProvider;
+import io.netty.handler.ssl.OpenSsl;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -147,6 +149,12 @@ final class HttpPoolPropertiesValidator {
 	}
 
 	private void ssl(Check check, HttpPoolProperties.Ssl ssl) {
+		if (ssl.getProvider() == HttpPoolSslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+			Throwable cause = OpenSsl.unavailabilityCause();
+			throw check.invalid("ssl.provider", "openssl",
+					"auto or jdk: OpenSSL does not load here (" + ((cause != null) ? cause.getMessage() : "unknown")
+							+ "); it needs io.netty:netty-tcnative-boringssl-static for this platform");
+		}
 		String bundle = ssl.getBundle();
 		if (bundle == null) {
 			return;

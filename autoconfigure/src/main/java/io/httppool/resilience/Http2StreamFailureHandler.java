@@ -1,26 +1,34 @@
 package io.httppool.resilience;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.httppool.HttpPoolConnectionLostException;
 import io.httppool.HttpPoolStreamNotProcessedException;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.AttributeKey;
+import io.netty.handler.codec.http2.Http2Stream;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
+import reactor.netty.NettyPipeline;
 
 /**
  * Tells the two ways an HTTP/2 stream dies with its connection apart, so that each is
  * classified once, by what it proves:
  * <ul>
- * <li>a GOAWAY that Netty hands to every stream above the frame's last-stream-id becomes
- * an {@link IOException} caused by a {@link HttpPoolStreamNotProcessedException}: the
- * server did not process the request;</li>
+ * <li>a stream above a GOAWAY's last-stream-id fails with an {@link IOException} caused
+ * by a {@link HttpPoolStreamNotProcessedException}: the server did not process the
+ * request;</li>
  * <li>a connection that closes under its streams without such a GOAWAY (socket closed or
  * reset) fails each unfinished stream with an {@link IOException} caused by a
  * {@link HttpPoolConnectionLostException}, of which exactly one unanswered stream per
@@ -33,78 +41,125 @@ import reactor.netty.Connection;
  * streams in flight would count as 64 consecutive failures and open the breaker.
  *
  * <p>
- * One instance per client, shared by its streams; added in front of each HTTP/2 stream's
- * pipeline when the request is sent, and a no-op for HTTP/1.1 connections (one request
- * per connection: a lost connection is one failure anyway).
+ * One handler per HTTP/2 connection, added to the connection's (TCP channel's) pipeline
+ * between Netty's frame codec and its multiplexer when the connection is established;
+ * nothing is done per stream or per request. It reads only connection-level signals: the
+ * GOAWAY frame (before Netty closes the streams it names) and the frame codec's stream
+ * closed events while the connection is already inactive. It reaches a stream through
+ * Netty's own route, a {@link Http2FrameStreamException} that the multiplexer fires into
+ * that stream's channel (which Reactor Netty turns into the request's error) before it
+ * closes the stream. HTTP/1.1 connections get none: one request per connection, a lost
+ * connection is one failure anyway.
  */
-@ChannelHandler.Sharable
-final class Http2StreamFailureHandler extends ChannelInboundHandlerAdapter {
+final class Http2StreamFailureHandler extends Http2ChannelDuplexHandler {
 
 	static final String NAME = "httpPoolStreamFailures";
 
-	// on a stream: the stream already failed (GOAWAY), or its response started
-	private static final AttributeKey<Boolean> FAILED = AttributeKey.valueOf(Http2StreamFailureHandler.class, "failed");
-
-	private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf(Http2StreamFailureHandler.class,
-			"answered");
-
-	// on a connection: one of its streams reported its loss
-	private static final AttributeKey<Boolean> LOSS_REPORTED = AttributeKey.valueOf(Http2StreamFailureHandler.class,
-			"lossReported");
-
 	private final String clientName;
 
-	Http2StreamFailureHandler(String clientName) {
+	private @Nullable Http2Connection connection;
+
+	// one unanswered stream per connection reports its loss; read and written on the
+	// connection's event loop only
+	private boolean lossReported;
+
+	private Http2StreamFailureHandler(String clientName) {
 		this.clientName = clientName;
 	}
 
 	/**
-	 * Add this handler to the stream of a request about to be sent.
-	 * @param connection the request's connection: an HTTP/2 stream or an HTTP/1.1
-	 * connection
+	 * A connection observer that adds a handler to every HTTP/2 connection of a client
+	 * when it is established.
+	 * @param clientName the client name, for the exceptions
+	 * @return the observer
 	 */
-	void install(Connection connection) {
+	static ConnectionObserver installer(String clientName) {
+		return (connection, state) -> {
+			if (state == ConnectionObserver.State.CONNECTED) {
+				install(connection, clientName);
+			}
+		};
+	}
+
+	private static void install(Connection connection, String clientName) {
 		Channel channel = connection.channel();
-		if (channel instanceof Http2StreamChannel && channel.pipeline().get(NAME) == null) {
-			channel.pipeline().addFirst(NAME, this);
+		// the TCP connection, once Reactor Netty configured it for HTTP/2 (ALPN or prior
+		// knowledge); HTTP/1.1 connections and streams have no multiplexer
+		if (channel.parent() == null && channel.pipeline().get(NettyPipeline.H2MultiplexHandler) != null
+				&& channel.pipeline().get(NAME) == null) {
+			channel.pipeline()
+				.addBefore(NettyPipeline.H2MultiplexHandler, NAME, new Http2StreamFailureHandler(clientName));
 		}
+	}
+
+	@Override
+	protected void handlerAdded0(ChannelHandlerContext ctx) {
+		Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+		this.connection = (codec != null) ? codec.connection() : null;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-		if (msg instanceof Http2HeadersFrame) {
-			ctx.channel().attr(ANSWERED).set(Boolean.TRUE);
+		// Netty reads a GOAWAY before it closes the streams above its last-stream-id
+		if (msg instanceof Http2GoAwayFrame goAway && goAway.lastStreamId() != Integer.MAX_VALUE) {
+			failUnprocessed(ctx, goAway);
 		}
-		super.channelRead(ctx, msg);
+		ctx.fireChannelRead(msg);
+	}
+
+	private void failUnprocessed(ChannelHandlerContext ctx, Http2GoAwayFrame goAway) throws Exception {
+		int lastStreamId = goAway.lastStreamId();
+		List<Http2FrameStream> unprocessed = new ArrayList<>();
+		forEachActiveStream((stream) -> {
+			// client streams are odd; an even id would be a server push
+			if (stream.id() > lastStreamId && (stream.id() & 1) == 1) {
+				unprocessed.add(stream);
+			}
+			return true;
+		});
+		for (Http2FrameStream stream : unprocessed) {
+			HttpPoolStreamNotProcessedException notProcessed = new HttpPoolStreamNotProcessedException(this.clientName,
+					stream.id(), goAway.errorCode());
+			// an I/O failure to Reactor Netty and Spring: the RestClient would drop a
+			// runtime exception's type, keeping only its IOException cause
+			fail(ctx, stream, new IOException(notProcessed.getMessage(), notProcessed));
+		}
 	}
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-		// Netty fires a GOAWAY only to the streams above its last-stream-id (and the copy
-		// it fires has lost that id)
-		if (event instanceof Http2GoAwayFrame goAway && ctx.channel() instanceof Http2StreamChannel stream) {
-			HttpPoolStreamNotProcessedException notProcessed = new HttpPoolStreamNotProcessedException(this.clientName,
-					stream.stream().id(), goAway.errorCode());
-			stream.attr(FAILED).set(Boolean.TRUE);
-			// an I/O failure to Reactor Netty and Spring: the RestClient would drop a
-			// runtime exception's type, keeping only its IOException cause
-			ctx.fireExceptionCaught(new IOException(notProcessed.getMessage(), notProcessed));
+		// a stream that ends normally closes while its connection is still active; one
+		// above a GOAWAY's last-stream-id already failed and closed
+		if (event instanceof Http2FrameStreamEvent streamEvent && streamEvent.type() == Http2FrameStreamEvent.Type.State
+				&& streamEvent.stream().state() == Http2Stream.State.CLOSED && !ctx.channel().isActive()) {
+			failLost(ctx, streamEvent.stream());
 		}
-		super.userEventTriggered(ctx, event);
+		ctx.fireUserEventTriggered(event);
 	}
 
-	@Override
-	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-		// a stream that ends normally closes while its connection is still open
-		if (ctx.channel() instanceof Http2StreamChannel stream && !stream.parent().isActive()
-				&& stream.attr(FAILED).get() == null) {
-			boolean answered = stream.attr(ANSWERED).get() != null;
-			boolean reporting = !answered && stream.parent().attr(LOSS_REPORTED).setIfAbsent(Boolean.TRUE) == null;
-			HttpPoolConnectionLostException lost = new HttpPoolConnectionLostException(this.clientName,
-					stream.parent().id().asShortText(), stream.stream().id(), answered, reporting);
-			ctx.fireExceptionCaught(new IOException(lost.getMessage(), lost));
+	private void failLost(ChannelHandlerContext ctx, Http2FrameStream stream) {
+		if ((stream.id() & 1) == 0) {
+			return;
 		}
-		super.channelInactive(ctx);
+		Http2Connection connection = this.connection;
+		Http2Stream state = (connection != null) ? connection.stream(stream.id()) : null;
+		boolean answered = state != null && state.isHeadersReceived();
+		boolean reporting = !answered && !this.lossReported;
+		if (reporting) {
+			this.lossReported = true;
+		}
+		HttpPoolConnectionLostException lost = new HttpPoolConnectionLostException(this.clientName,
+				ctx.channel().id().asShortText(), stream.id(), answered, reporting);
+		fail(ctx, stream, new IOException(lost.getMessage(), lost));
+	}
+
+	/**
+	 * Fire the failure into the stream's channel through Netty's multiplexer, which then
+	 * closes that channel (with a {@code RST_STREAM CANCEL} while the connection is still
+	 * open).
+	 */
+	private static void fail(ChannelHandlerContext ctx, Http2FrameStream stream, IOException failure) {
+		ctx.fireExceptionCaught(new Http2FrameStreamException(stream, Http2Error.CANCEL, failure));
 	}
 
 }

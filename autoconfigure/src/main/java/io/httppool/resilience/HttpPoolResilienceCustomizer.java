@@ -60,8 +60,8 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer, A
 		if (installed(settings).policy == null || settings.protocol() == HttpPoolProtocol.HTTP1) {
 			return httpClient;
 		}
-		Http2StreamFailureHandler handler = new Http2StreamFailureHandler(settings.name());
-		return httpClient.doOnRequest((request, connection) -> handler.install(connection));
+		// once per connection, on its parent (TCP) channel: nothing per request
+		return httpClient.observe(Http2StreamFailureHandler.installer(settings.name()));
 	}
 
 	@Override

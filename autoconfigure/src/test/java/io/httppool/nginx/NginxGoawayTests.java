@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -66,18 +68,20 @@ class NginxGoawayTests {
 	@TempDir
 	static Path directory;
 
-	private static @Nullable Nginx nginx;
+	private static final Map<Nginx.Protocol, Nginx> servers = new java.util.EnumMap<>(Nginx.Protocol.class);
 
 	@BeforeAll
 	static void startNginx() throws Exception {
-		nginx = Nginx.in(Files.createDirectories(directory.resolve("h2c")), Nginx.Protocol.H2C).start();
+		for (Nginx.Protocol protocol : List.of(Nginx.Protocol.H2C, Nginx.Protocol.H2)) {
+			servers.put(protocol,
+					Nginx.in(Files.createDirectories(directory.resolve(protocol.property())), protocol).start());
+		}
 	}
 
 	@AfterAll
 	static void stopNginx() {
-		if (nginx != null) {
-			nginx.close();
-		}
+		servers.values().forEach(Nginx::close);
+		servers.clear();
 	}
 
 	@Test
@@ -114,12 +118,15 @@ class NginxGoawayTests {
 		});
 	}
 
-	@Test
-	void withoutRetryTheStreamsGoawayLeftUnprocessedFailWithATypedExceptionAndTheBreakerStaysClosed() {
-		runner().withPropertyValues(key("retry.enabled=false")).run((context) -> {
+	// over TLS too: the handler joins a connection once ALPN made it HTTP/2
+	@ParameterizedTest
+	@EnumSource(value = Nginx.Protocol.class, names = { "H2C", "H2" })
+	void withoutRetryTheStreamsGoawayLeftUnprocessedFailWithATypedExceptionAndTheBreakerStaysClosed(
+			Nginx.Protocol protocol) {
+		runner(protocol).withPropertyValues(key("retry.enabled=false")).run((context) -> {
 			WebClient client = client(context).webClient();
 			Load load = load((i) -> client.get().uri("/plain/{i}", i).retrieve().bodyToMono(String.class));
-			List<LoggedRequest> logged = awaitLogged("/plain/", (int) load.successes());
+			List<LoggedRequest> logged = awaitLogged(protocol, "/plain/", (int) load.successes());
 			log("GET, retry off", load, logged, context);
 			assertThat(load.successes() + load.failures().size()).isEqualTo(CALLS);
 			assertThat(load.failures()).as("calls caught by the GOAWAY race").isNotEmpty();
@@ -200,7 +207,11 @@ class NginxGoawayTests {
 	}
 
 	private static List<LoggedRequest> awaitLogged(String prefix, int count) {
-		Nginx server = nginx();
+		return awaitLogged(Nginx.Protocol.H2C, prefix, count);
+	}
+
+	private static List<LoggedRequest> awaitLogged(Nginx.Protocol protocol, String prefix, int count) {
+		Nginx server = nginx(protocol);
 		// nginx writes a request's log line once it has sent the response
 		await("nginx logging " + count + " requests under " + prefix).atMost(Duration.ofSeconds(10))
 			.until(() -> logged(server, prefix).size() >= count);
@@ -231,18 +242,22 @@ class NginxGoawayTests {
 			.orElseThrow(() -> new AssertionError("no circuit breaker named " + CLIENT));
 	}
 
-	private static Nginx nginx() {
-		Nginx server = nginx;
-		assertThat(server).as("nginx").isNotNull();
+	private static Nginx nginx(Nginx.Protocol protocol) {
+		Nginx server = servers.get(protocol);
+		assertThat(server).as("nginx speaking %s", protocol).isNotNull();
 		return server;
 	}
 
 	private static ApplicationContextRunner runner() {
+		return runner(Nginx.Protocol.H2C);
+	}
+
+	private static ApplicationContextRunner runner(Nginx.Protocol protocol) {
 		return HttpPoolTestContexts.core()
 			.withConfiguration(AutoConfigurations.of(HttpPoolResilienceAutoConfiguration.class,
 					CircuitBreakerAutoConfiguration.class, RetryAutoConfiguration.class))
 			.withPropertyValues("http.pool.shutdown-timeout=2s", key("max-connections=1"))
-			.withPropertyValues(nginx().clientProperties(CLIENT).toArray(String[]::new));
+			.withPropertyValues(nginx(protocol).clientProperties(CLIENT).toArray(String[]::new));
 	}
 
 	private static String key(String property) {

@@ -18,6 +18,9 @@ import io.httppool.benchmarks.load.Report;
  * request or sees an error; for CI, no timing checked;</li>
  * <li>{@code throughput [seconds] [inFlight] [rounds] [filter]}: the in-JVM h2c
  * throughput comparison;</li>
+ * <li>{@code event-loops [seconds] [rounds] [block-ms] [think-ms] [background]
+ * [concurrency]}: dedicated against shared event loops next to a web server handler that
+ * blocks its loop (see {@link EventLoopsBenchmark});</li>
  * <li>{@code report results/<date>.json}: the Markdown and SVG of a run written again
  * from its JSON.</li>
  * </ul>
@@ -49,10 +52,11 @@ public final class Benchmarks {
 				System.exit(status);
 			}
 			case "throughput" -> ThroughputBenchmark.main(rest);
+			case "event-loops" -> EventLoopsBenchmark.main(rest);
 			case "report" -> Report.rewrite(Path.of(rest[0]));
 			default -> {
-				System.err
-					.println("usage: java -jar http-pool-benchmarks.jar jmh|load|smoke|throughput|report [options]");
+				System.err.println(
+						"usage: java -jar http-pool-benchmarks.jar jmh|load|smoke|throughput|event-loops|report [options]");
 				System.exit(2);
 			}
 		}

@@ -50,14 +50,7 @@ public final class ThroughputBenchmark {
 		// the server's own event loops: closing a Spring context disposes Reactor Netty's
 		// global ones
 		LoopResources serverLoops = LoopResources.create("bench-server", 1, true);
-		DisposableServer server = HttpServer.create()
-			.runOn(serverLoops)
-			.host("127.0.0.1")
-			.port(0)
-			.protocol(HttpProtocol.H2C)
-			.http2Settings((settings) -> settings.maxConcurrentStreams(1000))
-			.handle((request, response) -> response.header("content-type", "text/plain").sendString(Mono.just("ok")))
-			.bindNow();
+		DisposableServer server = okServer(serverLoops);
 		String baseUrl = "http://127.0.0.1:" + server.port();
 		System.out.printf(Locale.ROOT,
 				"GET %s/items over h2c, %d in flight, %d s per run, best of %d rounds, %d cores%n", baseUrl, inFlight,
@@ -179,6 +172,22 @@ public final class ThroughputBenchmark {
 
 	private record Result(double perSecond, double bytesPerRequest) {
 
+	}
+
+	/**
+	 * An h2c server on loopback that answers every request with {@code ok} at once.
+	 * @param loops the server's event loops
+	 * @return the bound server
+	 */
+	public static DisposableServer okServer(LoopResources loops) {
+		return HttpServer.create()
+			.runOn(loops)
+			.host("127.0.0.1")
+			.port(0)
+			.protocol(HttpProtocol.H2C)
+			.http2Settings((settings) -> settings.maxConcurrentStreams(1000))
+			.handle((request, response) -> response.header("content-type", "text/plain").sendString(Mono.just("ok")))
+			.bindNow();
 	}
 
 }

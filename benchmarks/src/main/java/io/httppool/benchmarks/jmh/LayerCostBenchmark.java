@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import io.httppool.benchmarks.StarterContext;
 import io.httppool.benchmarks.StarterContext.Layers;
+import io.httppool.benchmarks.ThroughputBenchmark;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -92,14 +93,7 @@ public class LayerCostBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.serverLoops = LoopResources.create("jmh-server", 1, true);
-		this.server = HttpServer.create()
-			.runOn(this.serverLoops)
-			.host("127.0.0.1")
-			.port(0)
-			.protocol(HttpProtocol.H2C)
-			.http2Settings((settings) -> settings.maxConcurrentStreams(1000))
-			.handle((request, response) -> response.header("content-type", "text/plain").sendString(Mono.just("ok")))
-			.bindNow();
+		this.server = ThroughputBenchmark.okServer(this.serverLoops);
 		String baseUrl = "http://127.0.0.1:" + this.server.port();
 		switch (this.variant) {
 			case "raw-reactor-netty", "raw-reactor-netty-recorder" -> {

@@ -27,13 +27,16 @@ final class ClientProcess {
 	 * measuring, all of them in one JVM for the smoke test (connections are then not told
 	 * apart, and are reported as unknown).
 	 */
-	static List<RunResult> run(Path logs, boolean smoke, String scenario, Target target, List<String> clients,
-			int round, long warmupMillis, long durationMillis) throws Exception {
+	static List<RunResult> run(Path logs, boolean smoke, List<String> extraJvmOptions, String scenario, Target target,
+			List<String> clients, int round, long warmupMillis, long durationMillis) throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		// the smoke test checks that requests complete, not how fast: C1 only starts
 		// faster
-		List<String> jvmOptions = smoke ? List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-				: List.of("-Xms1g", "-Xmx1g");
+		List<String> jvmOptions = new ArrayList<>(smoke
+				? List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC") : List.of("-Xms1g", "-Xmx1g"));
+		// --jvm-options, last so that they win: system properties reach Reactor Netty
+		// (-Dreactor.netty.native=false) and the starter (-Dhttp.pool.defaults...)
+		jvmOptions.addAll(extraJvmOptions);
 		String ids = String.join(",", clients);
 		List<String> command = LoadRun.command(java, jvmOptions, System.getProperty("java.class.path"), ids, target,
 				warmupMillis, durationMillis);

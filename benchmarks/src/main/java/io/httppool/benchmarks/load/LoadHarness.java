@@ -81,6 +81,9 @@ public final class LoadHarness {
 		if (this.options.note != null) {
 			environment.put("note", this.options.note);
 		}
+		if (!this.options.jvmOptions.isEmpty()) {
+			environment.put("client JVM options", String.join(" ", this.options.jvmOptions));
+		}
 		boolean passed;
 		try (DelayServer delay = new DelayServer(Duration.ofMillis(20));
 				Nginx nginx = Nginx.start(this.work.resolve("nginx"), delay.port(), this.options.workers)) {
@@ -146,8 +149,9 @@ public final class LoadHarness {
 				List<String> jvmClients = ordered.stream()
 					.filter((client) -> !client.equals(ClientCatalog.H2LOAD))
 					.toList();
-				cellResults.addAll(ClientProcess.run(this.work.resolve("logs"), true, scenario, target, jvmClients,
-						round, Math.round(this.options.warmup * 1000), Math.round(this.options.duration * 1000)));
+				cellResults.addAll(ClientProcess.run(this.work.resolve("logs"), true, this.options.jvmOptions, scenario,
+						target, jvmClients, round, Math.round(this.options.warmup * 1000),
+						Math.round(this.options.duration * 1000)));
 				if (ordered.contains(ClientCatalog.H2LOAD) && H2load.available()) {
 					cellResults.add(measure(nginx, scenario, target, ClientCatalog.H2LOAD, round));
 				}
@@ -186,8 +190,8 @@ public final class LoadHarness {
 		}
 		else {
 			result = ClientProcess
-				.run(this.work.resolve("logs"), this.options.smoke, scenario, target, List.of(client), round,
-						warmupMillis, durationMillis)
+				.run(this.work.resolve("logs"), this.options.smoke, this.options.jvmOptions, scenario, target,
+						List.of(client), round, warmupMillis, durationMillis)
 				.get(0);
 		}
 		// the status request after the run is one more accepted connection

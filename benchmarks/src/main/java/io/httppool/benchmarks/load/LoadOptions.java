@@ -39,6 +39,8 @@ final class LoadOptions {
 
 	@Nullable String note;
 
+	List<String> jvmOptions = List.of();
+
 	static LoadOptions parse(String[] args) {
 		LoadOptions options = new LoadOptions();
 		List<String> list = Arrays.asList(args);
@@ -76,6 +78,9 @@ final class LoadOptions {
 				case "workers" -> options.workers = Integer.parseInt(value);
 				case "out" -> options.out = value;
 				case "note" -> options.note = value;
+				case "jvm-options" -> options.jvmOptions = Arrays.stream(value.trim().split("\\s+"))
+					.filter((option) -> !option.isEmpty())
+					.toList();
 				default -> throw new IllegalArgumentException("Unknown option --" + name);
 			}
 		}
