@@ -39,10 +39,12 @@ public final class RateLimitExchangeFilter implements ExchangeFilterFunction {
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		CompletableFuture<Void> turn = this.limiter.acquire();
-		Mono<ClientResponse> exchange = next.exchange(request).doOnNext(this.learn);
 		if (turn.isDone() && !turn.isCompletedExceptionally()) {
-			return exchange;
+			return next.exchange(request).doOnNext(this.learn);
 		}
+		// assembled once the turn came, so that the filters after this one (the client
+		// guard's shutdown check among them) see the moment the attempt really starts
+		Mono<ClientResponse> exchange = Mono.defer(() -> next.exchange(request).doOnNext(this.learn));
 		// the turn completes on the limiter's scheduler (or Redis' event loop): hop off
 		// it
 		return Mono.fromFuture(turn, true)

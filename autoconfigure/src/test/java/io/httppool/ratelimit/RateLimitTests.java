@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import io.github.bucket4j.Bucket;
 import io.httppool.HttpPoolClient;
+import io.httppool.HttpPoolDeadlineExceededException;
 import io.httppool.HttpPoolRateLimitedException;
 import io.httppool.metrics.HttpPoolMeters;
 import io.httppool.ratelimit.RateLimitTesting.Flavour;
@@ -191,6 +192,26 @@ class RateLimitTests {
 						.as(() -> String.valueOf(afterThat.get(0).error()))
 						.containsExactly(200);
 					assertThat(upstream.requests()).isEqualTo(3);
+				});
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Flavour.class)
+	void theCallsDeadlineEndsAWaitForItsTurnTypedAndTheWaitIsGivenUp(Flavour flavour) {
+		try (TestUpstream upstream = TestUpstream.speaking(HttpProtocol.HTTP11).start()) {
+			RateLimitTesting.runner(upstream.baseUrl())
+				.withPropertyValues(key("rate-limit.enabled=true"), key("rate-limit.requests-per-period=1"),
+						key("rate-limit.period=1m"), key("rate-limit.max-wait=2m"), key("timeout=300ms"))
+				.run((context) -> {
+					HttpPoolClient client = RateLimitTesting.client(context);
+					assertThat(flavour.calls(client, 1)).extracting(Outcome::status).containsExactly(200);
+					Outcome waited = flavour.calls(client, 1).get(0);
+					assertThat(waited.find(HttpPoolDeadlineExceededException.class)).as("%s", waited.error())
+						.isNotNull();
+					assertThat(RateLimitTesting.limiter(context).queued()).isZero();
+					assertThat(upstream.requests()).isEqualTo(1);
+					assertThat(Thread.currentThread().isInterrupted()).isFalse();
 				});
 		}
 	}
