@@ -1,6 +1,5 @@
 package io.httppool.resilience;
 
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.util.HashedWheelTimer;
@@ -10,6 +9,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The clock of every deadline of the clients of one application: one Netty
@@ -39,7 +39,9 @@ final class DeadlineTimer implements Scheduler {
 			scheduled.timeout = this.timer.newTimeout(scheduled, delay, unit);
 		}
 		catch (IllegalStateException ex) {
-			throw new RejectedExecutionException("the deadline timer of http-pool is stopped", ex);
+			// stopped with the application context, while calls made during its shutdown
+			// still run: their deadlines still hold
+			return Schedulers.parallel().schedule(task, delay, unit);
 		}
 		return scheduled;
 	}
