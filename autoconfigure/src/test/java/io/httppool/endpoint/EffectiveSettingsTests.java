@@ -71,7 +71,7 @@ class EffectiveSettingsTests {
 		assertThat(view).doesNotContainKeys("base-url", "read-timeout", "write-timeout", "proxy", "timeout")
 			.containsEntry("default-headers", Map.of())
 			.containsEntry("bulkhead", Map.of())
-			.containsEntry("ssl", Map.of("trust-all", false));
+			.containsEntry("ssl", Map.of("trust-all", false, "provider", "auto"));
 		assertThat(view.get("http2")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 			.doesNotContainKey("ping-ack-timeout");
 	}
