@@ -179,6 +179,15 @@ final class HttpPoolPropertiesValidator {
 		if (port == null || port < 1 || port > 65535) {
 			throw check.invalid("proxy.port", port, "a port from 1 to 65535 when proxy.host is set");
 		}
+		// one without the other is a credential that did not load (an unset environment
+		// variable), not a proxy that wants an empty password; the password is never
+		// shown
+		if (proxy.getUsername() != null && proxy.getPassword() == null) {
+			throw check.invalid("proxy.password", null, "set when proxy.username is set");
+		}
+		if (proxy.getUsername() == null && proxy.getPassword() != null) {
+			throw check.invalid("proxy.username", null, "set when proxy.password is set");
+		}
 	}
 
 	private static void health(Check check, HttpPoolProperties.Health health) {

@@ -104,6 +104,23 @@ class HttpPoolBadConfigurationTests {
 	}
 
 	@Test
+	void whenProxyUsernameHasNoPasswordThenStartupFailsNamingThePassword(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.proxy.password must be set when proxy.username is set but was null",
+				"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.proxy.host=localhost",
+				"http.pool.clients.stt.proxy.port=3128", "http.pool.clients.stt.proxy.username=svc");
+	}
+
+	@Test
+	void whenProxyPasswordHasNoUsernameThenStartupFailsWithoutShowingThePassword(CapturedOutput output) {
+		assertStartupFails(output,
+				"http.pool.clients.stt.proxy.username must be set when proxy.password is set but was null",
+				"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.proxy.host=localhost",
+				"http.pool.clients.stt.proxy.port=3128", "http.pool.clients.stt.proxy.password=planted-proxy-s3cret");
+		assertThat(output).doesNotContain("planted-proxy-s3cret");
+	}
+
+	@Test
 	void whenProtocolIsUnknownThenStartupFailsListingTheAllowedValues(CapturedOutput output) {
 		assertStartupFails(output, "http.pool.clients.stt.protocol",
 				"http.pool.clients.stt.base-url=https://stt.example.com", "http.pool.clients.stt.protocol=h3");
