@@ -99,14 +99,18 @@ class RetryAfterAndDeadlineTests extends WireMockTests {
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
 	void aRetryAfterBeyondTheDeadlineEndsTheCallWithTheResponse(Flavour flavour) {
-		onceThenOk("/later", aResponse().withStatus(503).withHeader("Retry-After", "30"));
+		onceThenOk("/later", aResponse().withStatus(503).withHeader("Retry-After", "60"));
+		// a deadline far above the first call on a busy machine: a call that waited for
+		// it takes at least this long
+		Duration deadline = Duration.ofSeconds(20);
 		ResilienceTesting.runner(server.baseUrl())
-			.withPropertyValues(ResilienceTesting.key("retry.max-backoff=60s"), ResilienceTesting.key("timeout=3s"))
+			.withPropertyValues(ResilienceTesting.key("retry.max-backoff=2m"),
+					ResilienceTesting.key("timeout=" + deadline.toSeconds() + "s"))
 			.run((context) -> {
 				Outcome outcome = flavour.call(context, HttpMethod.GET, "/later");
 				assertThat(outcome.status()).isEqualTo(503);
 				assertThat(received("/later")).isEqualTo(1);
-				assertThat(outcome.took()).isLessThan(Duration.ofSeconds(3));
+				assertThat(outcome.took()).isLessThan(deadline);
 			});
 	}
 
@@ -173,13 +177,16 @@ class RetryAfterAndDeadlineTests extends WireMockTests {
 	void retriesNeverRunPastTheDeadline(Flavour flavour) {
 		server.stubFor(any(urlEqualTo("/always")).willReturn(aResponse().withStatus(503).withFixedDelay(150)));
 		ResilienceTesting.runner(server.baseUrl())
-			.withPropertyValues(ResilienceTesting.key("timeout=1s"), ResilienceTesting.key("retry.max-attempts=50"),
+			.withPropertyValues(ResilienceTesting.key("timeout=3s"), ResilienceTesting.key("retry.max-attempts=50"),
 					ResilienceTesting.key("retry.initial-backoff=100ms"), ResilienceTesting.key("retry.multiplier=1.5"),
 					ResilienceTesting.key("circuit-breaker.enabled=false"), ResilienceTesting.key("retry.budget=100"))
 			.run((context) -> {
 				Outcome outcome = flavour.call(context, HttpMethod.GET, "/always");
-				assertThat(outcome.took()).isLessThan(Duration.ofSeconds(3));
-				assertThat(received("/always")).isBetween(2, 6);
+				// without the deadline the 50 attempts and their backoffs take minutes
+				assertThat(outcome.took()).isLessThan(Duration.ofSeconds(8));
+				// attempts start at 0, 250, 550, 925, 1,412, 2,068 and 2,977 ms at the
+				// earliest (150 ms each, then 100 ms backoff growing 1.5 times)
+				assertThat(received("/always")).isBetween(2, 7);
 			});
 	}
 
