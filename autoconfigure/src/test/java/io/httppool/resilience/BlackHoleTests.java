@@ -111,17 +111,21 @@ class BlackHoleTests {
 	void whenAConnectionGoesSilentDuringACallThenTheRetrySucceedsOnAFreshConnection(Transport transport,
 			Flavour flavour) throws Exception {
 		CountDownLatch firstRequestArrived = new CountDownLatch(1);
+		// the answer waits until the connection is silent, however late the test thread
+		// runs: a timed delay let it through on a busy machine
+		CompletableFuture<String> silenced = new CompletableFuture<>();
 		AtomicInteger requests = new AtomicInteger();
 		try (TestUpstream upstream = transport.upstream().handler((request, response) -> {
 			requests.incrementAndGet();
 			firstRequestArrived.countDown();
-			return response.sendString(Mono.delay(Duration.ofMillis(300)).thenReturn("ok"));
+			return response.sendString(Mono.fromFuture(silenced));
 		}).start(); TcpProxy proxy = new TcpProxy(upstream.port())) {
 			runner(transport, proxy).run((context) -> {
 				CompletableFuture<Outcome> call = CompletableFuture
 					.supplyAsync(() -> flavour.call(context, HttpMethod.GET, "/active"));
 				assertThat(firstRequestArrived.await(10, TimeUnit.SECONDS)).isTrue();
 				assertThat(proxy.blackHoleOpenConnections()).isOne();
+				silenced.complete("ok");
 				Outcome outcome = call.get(30, TimeUnit.SECONDS);
 				assertThat(outcome.error()).isNull();
 				assertThat(outcome.status()).isEqualTo(200);
