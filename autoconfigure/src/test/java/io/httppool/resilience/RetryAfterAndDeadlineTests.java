@@ -72,14 +72,16 @@ class RetryAfterAndDeadlineTests extends WireMockTests {
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
 	void retryAfterAsHttpDateIsHonoured(Flavour flavour) {
-		String inThreeSeconds = DateTimeFormatter.RFC_1123_DATE_TIME
-			.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
-		onceThenOk("/date", aResponse().withStatus(429).withHeader("Retry-After", inThreeSeconds));
 		ResilienceTesting.runner(server.baseUrl()).run((context) -> {
+			// dated once the context runs: its start on a busy machine would eat into the
+			// wait; the date has a resolution of one second, so 3 to 4 s from now
+			String inFourSeconds = DateTimeFormatter.RFC_1123_DATE_TIME
+				.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(4));
+			onceThenOk("/date", aResponse().withStatus(429).withHeader("Retry-After", inFourSeconds));
 			assertThat(flavour.call(context, HttpMethod.GET, "/date").status()).isEqualTo(200);
 			assertThat(received("/date")).isEqualTo(2);
-			// the date has a resolution of one second
-			assertThat(gap()).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(8));
+			// the backoff alone would be 20 ms; the first call may take 1.5 s of the 3 s
+			assertThat(gap()).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
 		});
 	}
 
@@ -99,14 +101,18 @@ class RetryAfterAndDeadlineTests extends WireMockTests {
 	@ParameterizedTest
 	@EnumSource(Flavour.class)
 	void aRetryAfterBeyondTheDeadlineEndsTheCallWithTheResponse(Flavour flavour) {
-		onceThenOk("/later", aResponse().withStatus(503).withHeader("Retry-After", "30"));
+		onceThenOk("/later", aResponse().withStatus(503).withHeader("Retry-After", "60"));
+		// a deadline far above the first call on a busy machine: a call that waited for
+		// it takes at least this long
+		Duration deadline = Duration.ofSeconds(20);
 		ResilienceTesting.runner(server.baseUrl())
-			.withPropertyValues(ResilienceTesting.key("retry.max-backoff=60s"), ResilienceTesting.key("timeout=3s"))
+			.withPropertyValues(ResilienceTesting.key("retry.max-backoff=2m"),
+					ResilienceTesting.key("timeout=" + deadline.toSeconds() + "s"))
 			.run((context) -> {
 				Outcome outcome = flavour.call(context, HttpMethod.GET, "/later");
 				assertThat(outcome.status()).isEqualTo(503);
 				assertThat(received("/later")).isEqualTo(1);
-				assertThat(outcome.took()).isLessThan(Duration.ofSeconds(3));
+				assertThat(outcome.took()).isLessThan(deadline);
 			});
 	}
 
@@ -173,13 +179,16 @@ class RetryAfterAndDeadlineTests extends WireMockTests {
 	void retriesNeverRunPastTheDeadline(Flavour flavour) {
 		server.stubFor(any(urlEqualTo("/always")).willReturn(aResponse().withStatus(503).withFixedDelay(150)));
 		ResilienceTesting.runner(server.baseUrl())
-			.withPropertyValues(ResilienceTesting.key("timeout=1s"), ResilienceTesting.key("retry.max-attempts=50"),
+			.withPropertyValues(ResilienceTesting.key("timeout=3s"), ResilienceTesting.key("retry.max-attempts=50"),
 					ResilienceTesting.key("retry.initial-backoff=100ms"), ResilienceTesting.key("retry.multiplier=1.5"),
 					ResilienceTesting.key("circuit-breaker.enabled=false"), ResilienceTesting.key("retry.budget=100"))
 			.run((context) -> {
 				Outcome outcome = flavour.call(context, HttpMethod.GET, "/always");
-				assertThat(outcome.took()).isLessThan(Duration.ofSeconds(3));
-				assertThat(received("/always")).isBetween(2, 6);
+				// without the deadline the 50 attempts and their backoffs take minutes
+				assertThat(outcome.took()).isLessThan(Duration.ofSeconds(8));
+				// attempts start at 0, 250, 550, 925, 1,412, 2,068 and 2,977 ms at the
+				// earliest (150 ms each, then 100 ms backoff growing 1.5 times)
+				assertThat(received("/always")).isBetween(2, 7);
 			});
 	}
 

@@ -87,7 +87,7 @@ class BrowserTests {
 		int chunks = new WavSplitter(Duration.ofSeconds(15)).split(Files.readAllBytes(SAMPLE)).chunks().size();
 		browser.get("http://127.0.0.1:" + this.port + "/");
 		upload(SAMPLE.toFile());
-		String state = awaitEnd(Duration.ofMinutes(2));
+		String state = awaitEnd(Uploads.TIMEOUT);
 		saveScreenshot();
 		assertThat(state).as("page state; error shown: %s", text("error")).isEqualTo("done");
 

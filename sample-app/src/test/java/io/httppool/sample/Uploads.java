@@ -16,6 +16,15 @@ import org.springframework.util.MultiValueMap;
  */
 public final class Uploads {
 
+	/**
+	 * How long a test waits for the sample's answer: longer than the sample's own
+	 * deadline for the upstream ({@code http.pool.clients.transcription.timeout}, 5
+	 * minutes in {@code application.yml}), so that on a busy machine, where Sphinx4
+	 * recognises slower than real time, the sample decides when a recognition took too
+	 * long, not the test's client.
+	 */
+	public static final Duration TIMEOUT = Duration.ofMinutes(6);
+
 	private Uploads() {
 	}
 
@@ -27,7 +36,7 @@ public final class Uploads {
 	public static WebTestClient client(int port) {
 		return WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + port)
-			.responseTimeout(Duration.ofSeconds(60))
+			.responseTimeout(TIMEOUT)
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
 			.build();
 	}
