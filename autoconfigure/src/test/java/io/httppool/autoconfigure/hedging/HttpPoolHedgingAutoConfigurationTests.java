@@ -1,6 +1,7 @@
 package io.httppool.autoconfigure.hedging;
 
 import io.httppool.autoconfigure.HttpPoolAutoConfiguration;
+import io.httppool.autoconfigure.InvalidHttpPoolPropertyException;
 import io.httppool.autoconfigure.resilience.HttpPoolResilienceAutoConfiguration;
 import io.httppool.hedging.HttpPoolHedgingCustomizer;
 import org.HdrHistogram.Recorder;
@@ -48,6 +49,30 @@ class HttpPoolHedgingAutoConfigurationTests {
 	void withoutResilience4jThereIsNoHedging() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.github.resilience4j"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(HttpPoolHedgingCustomizer.class));
+	}
+
+	@Test
+	void hedgingWithoutHdrHistogramStopsStartupNamingTheKeyAndWhatIsMissing() {
+		this.runner.withClassLoader(new FilteredClassLoader(Recorder.class))
+			.withPropertyValues("http.pool.clients.up.hedging.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidHttpPoolPropertyException.class)
+				.hasMessage("http.pool.clients.up.hedging.enabled must be false, unless HdrHistogram"
+						+ " (org.hdrhistogram:HdrHistogram), which estimates the delay is on the classpath"
+						+ " (the starter brings both) but was true"));
+	}
+
+	@Test
+	void hedgingWithoutResilience4jStopsStartupNamingTheKeyAndWhatIsMissing() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.github.resilience4j"))
+			.withPropertyValues("http.pool.defaults.hedging.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidHttpPoolPropertyException.class)
+				.hasMessageStartingWith("http.pool.defaults.hedging.enabled must be false, unless Resilience4j"
+						+ " (io.github.resilience4j:resilience4j-spring-boot4)")
+				.hasMessageNotContaining("HdrHistogram"));
 	}
 
 	@Test
