@@ -76,6 +76,30 @@ class HttpPoolHedgingAutoConfigurationTests {
 	}
 
 	@Test
+	void hedgingWithoutTheResilienceAutoConfigurationStopsStartupNamingTheKey() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(HttpPoolAutoConfiguration.class, HttpPoolHedgingAutoConfiguration.class,
+							WebClientAutoConfiguration.class, SslAutoConfiguration.class))
+			.withPropertyValues("http.pool.clients.up.base-url=http://127.0.0.1:9",
+					"http.pool.clients.up.hedging.enabled=true")
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(InvalidHttpPoolPropertyException.class)
+				.hasMessageStartingWith("http.pool.clients.up.hedging.enabled must be false unless"
+						+ " HttpPoolResilienceAutoConfiguration is active"));
+	}
+
+	@Test
+	void withoutTheResilienceAutoConfigurationAClientThatDoesNotHedgeStarts() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(HttpPoolAutoConfiguration.class, HttpPoolHedgingAutoConfiguration.class,
+							WebClientAutoConfiguration.class, SslAutoConfiguration.class))
+			.withPropertyValues("http.pool.clients.up.base-url=http://127.0.0.1:9")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void hedgingWithoutRetriesStopsStartupNamingTheKeys() {
 		this.runner
 			.withPropertyValues("http.pool.clients.up.hedging.enabled=true", "http.pool.clients.up.retry.enabled=false")
