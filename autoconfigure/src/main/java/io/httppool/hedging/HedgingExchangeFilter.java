@@ -93,8 +93,8 @@ public final class HedgingExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	/**
-	 * Record how long an attempt took until its answer, or until it was cancelled for a
-	 * hedge that answered first (a lower bound of its response time).
+	 * Record how long an attempt took until its answer, or, for one cancelled because the
+	 * other answered first, a lower bound of its response time (at most the delay).
 	 * @param nanos the time in nanoseconds
 	 */
 	void record(long nanos) {

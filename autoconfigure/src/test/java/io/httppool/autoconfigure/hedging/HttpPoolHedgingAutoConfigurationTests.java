@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Wiring of hedged requests: the customizer, its back-off, the class conditions, and the
- * startup failure when hedges would have no budget.
+ * startup failures when hedges would have no budget or no estimate of their delay.
  */
 class HttpPoolHedgingAutoConfigurationTests {
 
@@ -25,6 +25,11 @@ class HttpPoolHedgingAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
 				HttpPoolResilienceAutoConfiguration.class, HttpPoolHedgingAutoConfiguration.class,
 				WebClientAutoConfiguration.class, SslAutoConfiguration.class))
+		.withPropertyValues("http.pool.clients.up.base-url=http://127.0.0.1:9");
+
+	private final ApplicationContextRunner withoutResilience = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
+				HttpPoolHedgingAutoConfiguration.class, WebClientAutoConfiguration.class, SslAutoConfiguration.class))
 		.withPropertyValues("http.pool.clients.up.base-url=http://127.0.0.1:9");
 
 	@Test
@@ -77,12 +82,7 @@ class HttpPoolHedgingAutoConfigurationTests {
 
 	@Test
 	void hedgingWithoutTheResilienceAutoConfigurationStopsStartupNamingTheKey() {
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(HttpPoolAutoConfiguration.class, HttpPoolHedgingAutoConfiguration.class,
-							WebClientAutoConfiguration.class, SslAutoConfiguration.class))
-			.withPropertyValues("http.pool.clients.up.base-url=http://127.0.0.1:9",
-					"http.pool.clients.up.hedging.enabled=true")
+		this.withoutResilience.withPropertyValues("http.pool.clients.up.hedging.enabled=true")
 			.run((context) -> assertThat(context).getFailure()
 				.isInstanceOf(InvalidHttpPoolPropertyException.class)
 				.hasMessageStartingWith("http.pool.clients.up.hedging.enabled must be false unless"
@@ -91,12 +91,7 @@ class HttpPoolHedgingAutoConfigurationTests {
 
 	@Test
 	void withoutTheResilienceAutoConfigurationAClientThatDoesNotHedgeStarts() {
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(HttpPoolAutoConfiguration.class, HttpPoolHedgingAutoConfiguration.class,
-							WebClientAutoConfiguration.class, SslAutoConfiguration.class))
-			.withPropertyValues("http.pool.clients.up.base-url=http://127.0.0.1:9")
-			.run((context) -> assertThat(context).hasNotFailed());
+		this.withoutResilience.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
