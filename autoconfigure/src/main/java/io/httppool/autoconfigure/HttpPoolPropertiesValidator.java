@@ -3,6 +3,8 @@ package io.httppool.autoconfigure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.httppool.HttpPoolClientSettings;
@@ -272,10 +274,27 @@ final class HttpPoolPropertiesValidator {
 
 	private static void hedging(Check check, HttpPoolProperties.Hedging hedging, HttpPoolProperties.Retry retry) {
 		check.positiveIfSet("hedging.delay", hedging.getDelay());
-		if (hedging.isEnabled() && !(retry.isEnabled() && retry.getBudget() > 0.0)) {
+		if (!hedging.isEnabled()) {
+			return;
+		}
+		if (!(retry.isEnabled() && retry.getBudget() > 0.0)) {
 			throw check.invalid("hedging.enabled", true,
 					"false unless retry.enabled is true and retry.budget is above 0 (was " + retry.isEnabled() + " and "
 							+ retry.getBudget() + "): hedges take their permits from the retry budget");
+		}
+		ClassLoader classLoader = ClassUtils.getDefaultClassLoader();
+		List<String> missing = new ArrayList<>();
+		if (!ClassUtils.isPresent("io.github.resilience4j.retry.Retry", classLoader) || !ClassUtils
+			.isPresent("io.github.resilience4j.common.retry.configuration.RetryConfigCustomizer", classLoader)) {
+			missing.add("Resilience4j (io.github.resilience4j:resilience4j-spring-boot4), whose retry budget"
+					+ " bounds the hedges");
+		}
+		if (!ClassUtils.isPresent("org.HdrHistogram.Recorder", classLoader)) {
+			missing.add("HdrHistogram (org.hdrhistogram:HdrHistogram), which estimates the delay");
+		}
+		if (!missing.isEmpty()) {
+			throw check.invalid("hedging.enabled", true, "false, unless " + String.join(" and ", missing)
+					+ ((missing.size() > 1) ? " are" : " is") + " on the classpath (the starter brings both)");
 		}
 	}
 

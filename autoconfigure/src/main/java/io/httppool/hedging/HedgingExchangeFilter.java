@@ -1,6 +1,7 @@
 package io.httppool.hedging;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 import io.httppool.HttpPoolClientSettings;
@@ -48,6 +49,12 @@ public final class HedgingExchangeFilter implements ExchangeFilterFunction {
 
 	private final BooleanSupplier permits;
 
+	private final LongAdder sent = new LongAdder();
+
+	private final LongAdder won = new LongAdder();
+
+	private final LongAdder skipped = new LongAdder();
+
 	/**
 	 * Create a filter.
 	 * @param settings the client's settings, {@code hedging.*} among them
@@ -86,8 +93,8 @@ public final class HedgingExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	/**
-	 * Record how long an attempt took until its answer, or until it was cancelled for a
-	 * hedge that answered first (a lower bound of its response time).
+	 * Record how long an attempt took until its answer, or, for one cancelled because the
+	 * other answered first, a lower bound of its response time (at most the delay).
 	 * @param nanos the time in nanoseconds
 	 */
 	void record(long nanos) {
@@ -97,11 +104,43 @@ public final class HedgingExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	/**
-	 * Take a permit for a hedge.
+	 * Take a permit for a hedge, counting the hedge as sent or, without a permit, as
+	 * skipped.
 	 * @return whether the hedge may be sent
 	 */
 	boolean tryAcquireHedge() {
-		return this.permits.getAsBoolean();
+		boolean permitted = this.permits.getAsBoolean();
+		((permitted) ? this.sent : this.skipped).increment();
+		return permitted;
+	}
+
+	void hedgeWon() {
+		this.won.increment();
+	}
+
+	/**
+	 * Return the hedges sent since the client started: the delay passed without an answer
+	 * and the retry budget gave a permit.
+	 * @return the count
+	 */
+	public long hedgesSent() {
+		return this.sent.sum();
+	}
+
+	/**
+	 * Return the hedges that answered before the attempt they hedged.
+	 * @return the count
+	 */
+	public long hedgesWon() {
+		return this.won.sum();
+	}
+
+	/**
+	 * Return the hedges not sent for want of a permit from the retry budget.
+	 * @return the count
+	 */
+	public long hedgesSkipped() {
+		return this.skipped.sum();
 	}
 
 	String clientName() {

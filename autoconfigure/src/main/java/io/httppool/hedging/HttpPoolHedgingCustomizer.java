@@ -62,6 +62,17 @@ public class HttpPoolHedgingCustomizer implements HttpPoolClientCustomizer, Orde
 		}
 	}
 
+	/**
+	 * Return the hedging filter of a client.
+	 * @param clientName the client name
+	 * @return the filter, or {@code null} when the client does not hedge or its
+	 * {@code WebClient} was not built yet
+	 */
+	public @Nullable HedgingExchangeFilter filter(String clientName) {
+		Installed installed = this.installed.get(clientName);
+		return (installed != null) ? installed.filter : null;
+	}
+
 	private Installed installed(HttpPoolClientSettings settings) {
 		return this.installed.computeIfAbsent(settings.name(),
 				(name) -> settings.hedging().enabled()

@@ -97,6 +97,13 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <td>calls</td>
  * <td>{@code http_pool_concurrency_limit}</td>
  * </tr>
+ * <tr>
+ * <td>{@value #HEDGES}</td>
+ * <td>function counter (clients with {@code hedging.enabled=true} only), also tagged
+ * {@value #OUTCOME}</td>
+ * <td>hedges</td>
+ * <td>{@code http_pool_hedges_total}</td>
+ * </tr>
  * </table>
  *
  * <p>
@@ -193,11 +200,19 @@ public final class HttpPoolMeters {
 	public static final String CONCURRENCY_LIMIT = PREFIX + ".concurrency.limit";
 
 	/**
+	 * Function counter, clients with {@code hedging.enabled=true} only, also tagged
+	 * {@value #OUTCOME}: {@value #HEDGE_SENT}, {@value #HEDGE_WON} or
+	 * {@value #HEDGE_SKIPPED}. {@code won / sent} is the share of hedges that paid off;
+	 * {@code skipped} above 0 means the retry budget capped hedging.
+	 */
+	public static final String HEDGES = PREFIX + ".hedges";
+
+	/**
 	 * Every meter name, in the order above.
 	 */
 	public static final List<String> NAMES = List.of(CONNECTIONS_ACTIVE, CONNECTIONS_IDLE, CONNECTIONS_PENDING,
 			CONNECTIONS_MAX, STREAMS_ACTIVE, UTILIZATION, CONNECTIONS_OPENED, REQUESTS, RATE_LIMIT_WAITS,
-			RATE_LIMIT_REJECTIONS, RATE_LIMIT_QUEUED, RATE_LIMIT_FALLBACK, CONCURRENCY_LIMIT);
+			RATE_LIMIT_REJECTIONS, RATE_LIMIT_QUEUED, RATE_LIMIT_FALLBACK, CONCURRENCY_LIMIT, HEDGES);
 
 	/**
 	 * Tag on every meter: the client name.
@@ -220,9 +235,29 @@ public final class HttpPoolMeters {
 	/**
 	 * Tag on {@link #REQUESTS}: Spring Boot's outcome of the status:
 	 * {@code INFORMATIONAL}, {@code SUCCESS}, {@code REDIRECTION}, {@code CLIENT_ERROR},
-	 * {@code SERVER_ERROR}, or {@code UNKNOWN} for an attempt that got no response.
+	 * {@code SERVER_ERROR}, or {@code UNKNOWN} for an attempt that got no response. Tag
+	 * on {@link #HEDGES}: what became of the hedge ({@value #HEDGE_SENT},
+	 * {@value #HEDGE_WON}, {@value #HEDGE_SKIPPED}).
 	 */
 	public static final String OUTCOME = "outcome";
+
+	/**
+	 * {@value #OUTCOME} of {@link #HEDGES}: the delay passed without an answer and the
+	 * hedge was sent.
+	 */
+	public static final String HEDGE_SENT = "sent";
+
+	/**
+	 * {@value #OUTCOME} of {@link #HEDGES}: a sent hedge answered first (its attempt was
+	 * cancelled).
+	 */
+	public static final String HEDGE_WON = "won";
+
+	/**
+	 * {@value #OUTCOME} of {@link #HEDGES}: the delay passed without an answer but the
+	 * retry budget had no permit, so no hedge was sent.
+	 */
+	public static final String HEDGE_SKIPPED = "skipped";
 
 	/**
 	 * {@value #STATUS} of an attempt that ran into a response, connect or pool acquire
