@@ -2,6 +2,7 @@ package io.httppool.concurrency;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.VegasLimit;
@@ -75,18 +76,23 @@ public final class AdaptiveConcurrencyLimit {
 	 * @param settings the client's settings, {@code concurrency.*} among them
 	 */
 	public AdaptiveConcurrencyLimit(HttpPoolClientSettings settings) {
-		HttpPoolClientSettings.Concurrency concurrency = settings.concurrency();
-		this.clientName = settings.name();
+		this(settings.name(), settings.concurrency().initialLimit(), settings.concurrency().maxLimit(),
+				System::nanoTime);
+	}
+
+	AdaptiveConcurrencyLimit(String clientName, int initialLimit, int maxLimit, LongSupplier nanoClock) {
+		this.clientName = clientName;
 		this.limiter = SimpleLimiter.newBuilder()
-			.named(settings.name())
+			.named(clientName)
+			.nanoClock(nanoClock)
 			.limit(WindowedLimit.newBuilder()
 				.minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
 				.maxWindowTime(MAX_WINDOW_MILLIS, TimeUnit.MILLISECONDS)
 				.windowSize(WINDOW_SAMPLES)
 				.sampleWindowFactory(() -> AnsweredSampleWindow.EMPTY)
 				.build(VegasLimit.newBuilder()
-					.initialLimit(concurrency.initialLimit())
-					.maxConcurrency(concurrency.maxLimit())
+					.initialLimit(initialLimit)
+					.maxConcurrency(maxLimit)
 					.alphaFunction((limit) -> Math.max(MIN_ALPHA, limit / ALPHA_DIVISOR))
 					.betaFunction((limit) -> Math.max(MIN_ALPHA + 1, limit / BETA_DIVISOR))
 					.thresholdFunction((limit) -> -1)
