@@ -174,7 +174,7 @@ class AdaptiveConcurrencyIntegrationTests {
 		assertRefused(loaded.firstRefusal, "up");
 		assertShown("up", limit);
 		knee.set(1000);
-		Load recovered = run(client, limit, CALLERS, Duration.ofSeconds(4)).block();
+		Load recovered = run(client, limit, CALLERS, Duration.ofSeconds(6)).block();
 
 		double controlP99 = both.getT2().percentileMillis(99);
 		double loadedP99 = loaded.percentileMillis(99);

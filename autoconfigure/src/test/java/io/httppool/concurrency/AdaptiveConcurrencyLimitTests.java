@@ -35,7 +35,7 @@ class AdaptiveConcurrencyLimitTests {
 	static final long BACK_OFF_NANOS = Duration.ofMillis(50).toNanos();
 
 	@ParameterizedTest(name = "jitter {0}, stalls {1}")
-	@CsvSource({ "0, 0", "0.1, 0.01", "0.2, 0.02" })
+	@CsvSource({ "0, 0", "0.1, 0.01", "0.2, 0.02", "0.3, 0.05" })
 	void theLimitSettlesNearTheKneeKeepsLatencyAndGrowsBackWhenTheUpstreamRecovers(double jitter, double stalls) {
 		Simulation simulation = new Simulation(jitter, stalls);
 		simulation.run(Duration.ofSeconds(20));
