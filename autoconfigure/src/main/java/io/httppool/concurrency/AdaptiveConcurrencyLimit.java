@@ -2,11 +2,11 @@ package io.httppool.concurrency;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limit.WindowedLimit;
-import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.httppool.Causes;
 import io.httppool.HttpPoolClientSettings;
@@ -15,12 +15,12 @@ import io.httppool.HttpPoolTimeoutException;
 
 /**
  * The adaptive limit of calls in flight of one client: a Netflix concurrency-limits
- * {@link SimpleLimiter} driven by a {@link VegasLimit}. Vegas compares each response time
- * with the lowest one it has seen (the upstream unloaded) and estimates how many requests
- * queue at the upstream: while few do, the limit grows (by about {@code log10(limit)} per
- * answered request); when more than a few do, or a request times out or is answered 429
- * or 503, it shrinks. Calls beyond the limit are refused at once with a
- * {@link HttpPoolConcurrencyLimitException}.
+ * {@link SimpleLimiter} driven by a {@link VegasLimit}. Vegas compares the average
+ * response time of a window of answers with the lowest one it has seen (the upstream
+ * unloaded) and estimates how many requests queue at the upstream: while few do, the
+ * limit grows by one per window; when more than a few do, or a request times out or is
+ * answered 429 or 503, it shrinks by a tenth. Calls beyond the limit are refused at once
+ * with a {@link HttpPoolConcurrencyLimitException}.
  *
  * <p>
  * A slot is held per attempt, from the moment it is sent until its response headers
@@ -33,38 +33,39 @@ import io.httppool.HttpPoolTimeoutException;
  */
 public final class AdaptiveConcurrencyLimit {
 
-	// Vegas learns from a low percentile of the response times of each window (twice the
-	// lowest response time, within these bounds) rather than from every sample. Requests
-	// queued at the upstream delay every request, which moves the whole distribution, low
-	// percentiles included; the scheduling noise of a busy client (and a slow upstream
-	// instance) delays some requests, a tail that hedging is for, which stays above it.
-	// The limit moves once per window, after its previous move showed in the response
-	// times
-	static final double WINDOW_PERCENTILE = 0.5;
-
+	// Why Vegas, fed the average of each window (docs/concurrency-and-hedging.md has the
+	// measured numbers). An upstream past its knee is slow for the requests beyond it, a
+	// minority at first: the average shows them at once, a median (tried before) only
+	// once half the requests queue, so the limit overshot the knee by 5 to 10. Vegas'
+	// baseline is the lowest response time, which load cannot raise; Gradient2's is a
+	// long average of the response times themselves, which follows a sustained overload
+	// up and lets the limit creep past the knee. AIMD only reacts to drops or a fixed
+	// timeout, a latency the user would have to know in advance.
 	static final long WINDOW_MILLIS = 100;
 
 	static final long MAX_WINDOW_MILLIS = 1000;
 
 	static final int WINDOW_SAMPLES = 10;
 
-	static final int MAX_WINDOW_SAMPLES = 1024;
-
 	// Vegas estimates the requests queued at the upstream as limit x (1 - lowest /
-	// current
-	// response time). Its default bounds (3 and 6 x log10(limit)) are a few requests:
-	// proportional noise (a busy host adds 10 to 20 % to every response time) looks like
-	// a queue above them at a limit of 20 and stalls the growth there. Proportional
-	// bounds instead: the limit grows while the response time stays within about 10 % of
-	// the lowest, holds up to about 50 %, and shrinks beyond; no jump by beta when the
-	// queue looks empty, which one quiet window would trigger
+	// current response time). Its default bounds (3 and 6 x log10(limit)) are a few
+	// requests: the proportional noise of a busy host (10 to 20 % on every response
+	// time) looks like a queue above them at a limit of 20 and stalls the growth there.
+	// Proportional bounds instead: the limit grows while the average stays within about
+	// 20 % of the lowest, holds up to about 33 %, and shrinks beyond; no jump by beta
+	// when
+	// the queue looks empty, which one quiet window would trigger
 	static final int MIN_ALPHA = 3;
 
-	// the limit grows by 5 % per window and shrinks by 10 % (Vegas' default,
-	// log10(limit),
-	// is 1 or 2 at the limits that matter: minutes to find a knee at 40 or to grow back
-	// from it); shrinking faster than growing keeps an overshoot past the knee short
-	static final double STEP = 0.05;
+	static final int ALPHA_DIVISOR = 4;
+
+	static final int BETA_DIVISOR = 3;
+
+	// the limit grows by Vegas' own step, log10(limit) per window (1 below 100): one
+	// step per window keeps an overshoot past the knee to a request or two, since the
+	// answers of a step come back only one response time later. It shrinks by a tenth
+	// (Vegas' default, log10(limit), would need minutes to come back from an overshoot)
+	static final double BACKOFF = 0.05;
 
 	private final String clientName;
 
@@ -75,23 +76,27 @@ public final class AdaptiveConcurrencyLimit {
 	 * @param settings the client's settings, {@code concurrency.*} among them
 	 */
 	public AdaptiveConcurrencyLimit(HttpPoolClientSettings settings) {
-		HttpPoolClientSettings.Concurrency concurrency = settings.concurrency();
-		this.clientName = settings.name();
+		this(settings.name(), settings.concurrency().initialLimit(), settings.concurrency().maxLimit(),
+				System::nanoTime);
+	}
+
+	AdaptiveConcurrencyLimit(String clientName, int initialLimit, int maxLimit, LongSupplier nanoClock) {
+		this.clientName = clientName;
 		this.limiter = SimpleLimiter.newBuilder()
-			.named(settings.name())
+			.named(clientName)
+			.nanoClock(nanoClock)
 			.limit(WindowedLimit.newBuilder()
 				.minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
 				.maxWindowTime(MAX_WINDOW_MILLIS, TimeUnit.MILLISECONDS)
 				.windowSize(WINDOW_SAMPLES)
-				.sampleWindowFactory(PercentileSampleWindowFactory.of(WINDOW_PERCENTILE, MAX_WINDOW_SAMPLES))
+				.sampleWindowFactory(() -> AnsweredSampleWindow.EMPTY)
 				.build(VegasLimit.newBuilder()
-					.initialLimit(concurrency.initialLimit())
-					.maxConcurrency(concurrency.maxLimit())
-					.alphaFunction((limit) -> Math.max(MIN_ALPHA, limit / 10))
-					.betaFunction((limit) -> Math.max(2 * MIN_ALPHA, limit / 3))
+					.initialLimit(initialLimit)
+					.maxConcurrency(maxLimit)
+					.alphaFunction((limit) -> Math.max(MIN_ALPHA, limit / ALPHA_DIVISOR))
+					.betaFunction((limit) -> Math.max(MIN_ALPHA + 1, limit / BETA_DIVISOR))
 					.thresholdFunction((limit) -> -1)
-					.increaseFunction((limit) -> limit + Math.max(1.0, limit * STEP))
-					.decreaseFunction((limit) -> limit * (1 - 2 * STEP))
+					.decreaseFunction((limit) -> limit - Math.max(1, limit * BACKOFF))
 					.build()))
 			.build();
 	}

@@ -6,12 +6,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import io.httppool.test.Measured;
 import io.httppool.Causes;
 import io.httppool.HttpPoolConcurrencyLimitException;
 import io.httppool.test.Actuator;
+import io.httppool.test.Gate;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.httppool.test.TestUpstream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -35,39 +40,62 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Adaptive concurrency against an upstream that answers in {@value #BASE_MILLIS} ms up to
- * a knee of concurrent requests and {@value #STEP_MILLIS} ms slower for every request in
- * flight beyond it: the limit settles near the knee, the answered calls keep their
- * unloaded latency, the calls beyond the limit fail at once, and once the upstream
- * recovers the limit grows back. Bounded: about fourteen seconds of load, numbers
- * printed.
+ * a knee of {@value #KNEE} requests in flight at the server and {@value #STEP_MILLIS} ms
+ * slower for every request in flight beyond it (timers, not CPU): the limit settles near
+ * the knee, the answered calls keep their unloaded latency, the calls beyond the limit
+ * fail at once, and once the upstream recovers the limit grows back. Bounded: about
+ * seventeen seconds of load, numbers printed; measured only with
+ * {@code -Dhttp.pool.measured=true}. Without timing: an upstream shedding load with 503
+ * shrinks the limit, a call beyond it is refused with the typed exception, the gauge and
+ * the endpoint show the limit, and it grows back once the upstream answers again.
  */
 @SpringBootTest(classes = AdaptiveConcurrencyIntegrationTests.App.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive",
 				"management.endpoints.web.exposure.include=prometheus,httppools", "http.pool.shutdown-timeout=2s",
 				"http.pool.clients.up.protocol=http1", "http.pool.clients.control.protocol=http1",
-				"http.pool.clients.up.max-connections=300", "http.pool.clients.up.concurrency.adaptive=true" })
+				"http.pool.clients.up.max-connections=300", "http.pool.clients.up.concurrency.adaptive=true",
+				"http.pool.clients.shed.protocol=http1", "http.pool.clients.shed.concurrency.adaptive=true",
+				"http.pool.clients.shed.retry.enabled=false", "http.pool.clients.shed.circuit-breaker.enabled=false" })
 @DirtiesContext
 class AdaptiveConcurrencyIntegrationTests {
 
 	static final int BASE_MILLIS = 100;
 
-	static final int STEP_MILLIS = 100;
+	// steep: twice the unloaded latency at 44 in flight, seven times with every caller
+	// in flight; 100 ms per request (tried before) made 41 in flight twice the unloaded
+	// latency, which leaves a limit no room to find the knee, since it has to cross it
+	// to see it
+	static final int STEP_MILLIS = 25;
 
 	private static final int KNEE = 40;
 
-	private static final int CALLERS = 48;
+	private static final int CALLERS = 64;
+
+	// above it the host delays an unloaded call so much that latencies measure the host
+	private static final int MAX_CONTROL_P99_MILLIS = 3 * BASE_MILLIS;
+
+	private static final Duration BACK_OFF = Duration.ofMillis(50);
 
 	private static final AtomicInteger knee = new AtomicInteger(KNEE);
 
 	private static final AtomicInteger inFlight = new AtomicInteger();
 
+	// the requests in flight at the server as each request arrived, while recording
+	private static volatile @Nullable Queue<Integer> arrivals;
+
 	private static final TestUpstream upstream = TestUpstream.speaking(HttpProtocol.HTTP11)
 		.handler((request, response) -> {
 			int concurrent = inFlight.incrementAndGet();
+			Queue<Integer> recording = arrivals;
+			if (recording != null) {
+				recording.add(concurrent);
+			}
 			long delay = BASE_MILLIS + (long) Math.max(0, concurrent - knee.get()) * STEP_MILLIS;
 			return Mono.delay(Duration.ofMillis(delay))
 				.then(response.sendString(Mono.just("ok")).then())
@@ -81,6 +109,27 @@ class AdaptiveConcurrencyIntegrationTests {
 			.then(response.sendString(Mono.just("ok")).then()))
 		.start();
 
+	private static final AtomicReference<HttpResponseStatus> shedding = new AtomicReference<>(
+			HttpResponseStatus.SERVICE_UNAVAILABLE);
+
+	private static final Gate gate = new Gate();
+
+	private static final AtomicInteger shedInFlight = new AtomicInteger();
+
+	// answers 503 at once, or holds until the gate opens (then 200), or 200 after 50 ms
+	private static final TestUpstream shed = TestUpstream.speaking(HttpProtocol.HTTP11).handler((request, response) -> {
+		HttpResponseStatus status = shedding.get();
+		if (status == null) {
+			shedInFlight.incrementAndGet();
+			return Mono.from(gate.handler().apply(request, response))
+				.doFinally((signal) -> shedInFlight.decrementAndGet());
+		}
+		if (status.code() == 503) {
+			return response.status(status).send();
+		}
+		return Mono.delay(Duration.ofMillis(50)).then(response.sendString(Mono.just("ok")).then());
+	}).start();
+
 	@LocalServerPort
 	private int port;
 
@@ -91,20 +140,22 @@ class AdaptiveConcurrencyIntegrationTests {
 	static void upstreams(DynamicPropertyRegistry registry) {
 		registry.add("http.pool.clients.up.base-url", upstream::baseUrl);
 		registry.add("http.pool.clients.control.base-url", control::baseUrl);
+		registry.add("http.pool.clients.shed.base-url", shed::baseUrl);
 	}
 
 	@AfterAll
 	static void stopUpstream() {
+		gate.open();
 		upstream.close();
 		control.close();
+		shed.close();
 	}
 
 	@Test
 	void theLimitSettlesNearTheKneeKeepsLatencyAndGrowsBackWhenTheUpstreamRecovers() {
 		Measured.assumeEnabled("the adaptive limit at the knee");
 		WebClient client = this.context.getBean("upWebClient", WebClient.class);
-		AdaptiveConcurrencyLimit limit = this.context.getBean(HttpPoolConcurrencyCustomizer.class).adaptiveLimit("up");
-		assertThat(limit).isNotNull();
+		AdaptiveConcurrencyLimit limit = limit("up");
 
 		WebClient controlClient = this.context.getBean("controlWebClient", WebClient.class);
 		run(client, limit, 10, Duration.ofSeconds(1)).block();
@@ -112,52 +163,143 @@ class AdaptiveConcurrencyIntegrationTests {
 		double unloadedMedian = unloaded.percentileMillis(50);
 		assertThat(unloaded.rejected()).isEmpty();
 
-		Load warmUp = run(client, limit, CALLERS, Duration.ofSeconds(6)).block();
-		Duration measured = Duration.ofSeconds(3);
+		Load warmUp = run(client, limit, CALLERS, Duration.ofSeconds(8)).block();
+		Duration measured = Duration.ofSeconds(4);
+		Queue<Integer> seen = new ConcurrentLinkedQueue<>();
+		arrivals = seen;
 		Tuple2<Load, Load> both = Mono.zip(run(client, limit, CALLERS, measured), run(controlClient, null, 5, measured))
 			.block();
+		arrivals = null;
 		Load loaded = both.getT1();
+		assertRefused(loaded.firstRefusal, "up");
+		assertShown("up", limit);
+		knee.set(1000);
+		Load recovered = run(client, limit, CALLERS, Duration.ofSeconds(6)).block();
+
 		double controlP99 = both.getT2().percentileMillis(99);
 		double loadedP99 = loaded.percentileMillis(99);
 		int settled = loaded.medianLimit();
+		List<Long> atServer = seen.stream().map(Integer::longValue).toList();
 		System.out.printf(
-				"adaptive concurrency: unloaded median %.1f ms; under %d callers: limit %d (range %d-%d), "
-						+ "p50 %.1f ms, p99 %.1f ms (unloaded p99 meanwhile %.1f ms), %d answered, %d refused "
-						+ "(slowest refusal %.1f ms), warm-up limit %d%n",
-				unloadedMedian, CALLERS, settled, loaded.minLimit(), loaded.maxLimit(), loaded.percentileMillis(50),
-				loadedP99, controlP99, loaded.answered().size(), loaded.rejected().size(),
-				loaded.slowestRejectionMillis(), warmUp.medianLimit());
+				"adaptive concurrency: unloaded median %.1f ms; warm-up limit %d (max %d); under %d callers: limit %d "
+						+ "(range %d-%d), in flight at the server p50 %d p99 %d max %d; p50 %.1f ms, p99 %.1f ms "
+						+ "(unloaded p99 meanwhile %.1f ms); %d answered, %d refused (p99 %.1f ms, slowest %.1f ms); "
+						+ "recovered upstream: limit %d (max %d), p99 %.1f ms, %d refused%n",
+				unloadedMedian, warmUp.medianLimit(), warmUp.maxLimit(), CALLERS, settled, loaded.minLimit(),
+				loaded.maxLimit(), Load.percentile(atServer, 50), Load.percentile(atServer, 99),
+				Load.percentile(atServer, 100), loaded.percentileMillis(50), loadedP99, controlP99,
+				loaded.answered().size(), loaded.rejected().size(), loaded.rejectionPercentileMillis(99),
+				loaded.rejectionPercentileMillis(100), recovered.medianLimit(), recovered.maxLimit(),
+				recovered.percentileMillis(99), recovered.rejected().size());
 		assumeThat(controlP99)
 			.as("p99 of an unloaded %d ms call on this host: too loaded to measure latencies", BASE_MILLIS)
-			.isLessThan(2 * BASE_MILLIS);
-		assertThat(settled).as("median limit under load").isBetween(KNEE - 12, KNEE + 10);
-		assertThat(loaded.maxLimit()).as("highest limit under load").isBetween(KNEE - 2, KNEE + 15);
+			.isLessThan(MAX_CONTROL_P99_MILLIS);
+		assertThat(settled).as("median limit under load").isBetween(KNEE - 10, KNEE + 15);
+		// the host's own delays add to every call: what the upstream's queue may add on
+		// top of them is one unloaded latency (so at most 2x the unloaded latency on a
+		// quiet host)
 		assertThat(loadedP99).as("p99 under load against the p99 of unloaded calls meanwhile")
-			.isLessThanOrEqualTo(2 * controlP99);
+			.isLessThanOrEqualTo(controlP99 + BASE_MILLIS);
 		assertThat(loaded.rejected()).as("calls beyond the limit").isNotEmpty();
-		assertThat(loaded.slowestRejectionMillis()).as("slowest refusal").isLessThan(unloadedMedian);
-		HttpPoolConcurrencyLimitException refusal = loaded.firstRefusal;
-		assertThat(refusal).isNotNull();
-		assertThat(refusal.getClientName()).isEqualTo("up");
-		assertThat(refusal.getMessage()).contains("'up'", "http.pool.clients.up.concurrency.adaptive");
-
-		Actuator actuator = new Actuator(this.port);
-		int now = limit.limit();
-		assertThat(actuator.scrape().value("http_pool_concurrency_limit", "client", "up")).isEqualTo(now);
-		assertThat(actuator.get("/httppools/up").<Integer>read("$.state.concurrencyLimit")).isEqualTo(now);
-		assertThat(actuator.get("/httppools/up").<Boolean>read("$.settings.concurrency.adaptive")).isTrue();
-
-		knee.set(1000);
-		Load recovered = run(client, limit, CALLERS, Duration.ofSeconds(4)).block();
-		System.out.printf("adaptive concurrency: recovered upstream: limit %d (max %d), p99 %.1f ms, %d refused%n",
-				recovered.medianLimit(), recovered.maxLimit(), recovered.percentileMillis(99),
-				recovered.rejected().size());
+		assertThat(loaded.rejectionPercentileMillis(99)).as("p99 of the refusals").isLessThan(unloadedMedian);
 		assertThat(recovered.maxLimit()).as("limit after the upstream recovered").isGreaterThanOrEqualTo(KNEE + 12);
 	}
 
+	@Test
+	void anUpstreamSheddingLoadShrinksTheLimitACallBeyondItIsRefusedAndTheLimitGrowsBackOnceItAnswers() {
+		WebClient client = this.context.getBean("shedWebClient", WebClient.class);
+		AdaptiveConcurrencyLimit limit = limit("shed");
+		int initial = limit.limit();
+		assertShown("shed", limit);
+
+		shedding.set(HttpResponseStatus.SERVICE_UNAVAILABLE);
+		long start = System.nanoTime();
+		callUntil(client, 2 * initial, () -> limit.limit() <= initial - 5);
+		int shrunk = limit.limit();
+		long shrinking = System.nanoTime() - start;
+		assertShown("shed", limit);
+
+		shedding.set(null);
+		gate.close();
+		List<Mono<Void>> held = new ArrayList<>();
+		for (int i = 0; i < shrunk; i++) {
+			held.add(client.get().uri("/").retrieve().toBodilessEntity().then().cache());
+		}
+		held.forEach(Mono::subscribe);
+		await().atMost(Duration.ofSeconds(30)).until(() -> shedInFlight.get() == shrunk);
+		int sent = shed.requests();
+		Throwable refused = catchThrowable(
+				() -> client.get().uri("/").retrieve().toBodilessEntity().block(Duration.ofSeconds(30)));
+		HttpPoolConcurrencyLimitException typed = Causes.find(refused, HttpPoolConcurrencyLimitException.class);
+		assertRefused(typed, "shed");
+		assertThat(typed.getLimit()).isEqualTo(shrunk);
+		assertThat(shed.requests()).as("requests the upstream saw").isEqualTo(sent);
+		gate.open();
+		Flux.merge(held).then().block(Duration.ofSeconds(30));
+
+		shedding.set(HttpResponseStatus.OK);
+		start = System.nanoTime();
+		callUntil(client, 2 * initial, () -> limit.limit() >= initial);
+		System.out.printf(
+				"adaptive concurrency: 503s shrank the limit from %d to %d in %d ms; answers grew it back "
+						+ "to %d in %d ms%n",
+				initial, shrunk, shrinking / 1_000_000, limit.limit(), (System.nanoTime() - start) / 1_000_000);
+		assertShown("shed", limit);
+	}
+
+	private AdaptiveConcurrencyLimit limit(String clientName) {
+		AdaptiveConcurrencyLimit limit = this.context.getBean(HttpPoolConcurrencyCustomizer.class)
+			.adaptiveLimit(clientName);
+		assertThat(limit).isNotNull();
+		return limit;
+	}
+
+	private static void assertRefused(@Nullable HttpPoolConcurrencyLimitException refusal, String clientName) {
+		assertThat(refusal).as("typed refusal").isNotNull();
+		assertThat(refusal.getClientName()).isEqualTo(clientName);
+		assertThat(refusal.getMessage()).contains("'" + clientName + "'",
+				"http.pool.clients." + clientName + ".concurrency.adaptive");
+	}
+
 	/**
-	 * Closed-loop callers, each sending its next call when the last one ended (after a
-	 * short pause when it was refused, as a caller backing off would).
+	 * The limit, with no call in flight, is the gauge of the scrape and the endpoint's.
+	 */
+	private void assertShown(String clientName, AdaptiveConcurrencyLimit limit) {
+		assertThat(limit.inFlight()).as("attempts in flight").isZero();
+		int now = limit.limit();
+		Actuator actuator = new Actuator(this.port);
+		assertThat(actuator.scrape().value("http_pool_concurrency_limit", "client", clientName)).isEqualTo(now);
+		Actuator.Response endpoint = actuator.get("/httppools/" + clientName);
+		assertThat(endpoint.<Integer>read("$.state.concurrencyLimit")).isEqualTo(now);
+		assertThat(endpoint.<Boolean>read("$.settings.concurrency.adaptive")).isTrue();
+	}
+
+	/**
+	 * Closed-loop callers, each sending its next call when the last one ended, whatever
+	 * the outcome, until the condition holds; then every call has ended.
+	 */
+	private static void callUntil(WebClient client, int callers, BooleanSupplier condition) {
+		AtomicBoolean done = new AtomicBoolean();
+		Mono<Void> calls = Flux.range(0, callers)
+			.flatMap((caller) -> Mono
+				.defer(() -> client.get()
+					.uri("/")
+					.retrieve()
+					.toBodilessEntity()
+					.then()
+					.onErrorResume((ex) -> Mono.delay(Duration.ofMillis(10)).then()))
+				.repeat(() -> !done.get()), callers)
+			.then()
+			.cache();
+		calls.subscribe();
+		await().atMost(Duration.ofSeconds(60)).until(condition::getAsBoolean);
+		done.set(true);
+		calls.block(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Closed-loop callers, each sending its next call when the last one ended (after
+	 * {@link #BACK_OFF} when it was refused, as a caller backing off would).
 	 */
 	private static Mono<Load> run(WebClient client, @Nullable AdaptiveConcurrencyLimit limit, int callers,
 			Duration duration) {
@@ -193,7 +335,7 @@ class AdaptiveConcurrencyIntegrationTests {
 						return Mono.error(ex);
 					}
 					load.refused(refusal, System.nanoTime() - start);
-					return Mono.delay(Duration.ofMillis(200)).then();
+					return Mono.delay(BACK_OFF).then();
 				});
 		});
 	}
@@ -227,8 +369,8 @@ class AdaptiveConcurrencyIntegrationTests {
 			return percentile(this.answered, percentile) / 1e6;
 		}
 
-		double slowestRejectionMillis() {
-			return this.rejected.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6;
+		double rejectionPercentileMillis(double percentile) {
+			return percentile(this.rejected, percentile) / 1e6;
 		}
 
 		int medianLimit() {
@@ -243,7 +385,7 @@ class AdaptiveConcurrencyIntegrationTests {
 			return this.limits.stream().mapToInt(Integer::intValue).max().orElse(0);
 		}
 
-		private static long percentile(java.util.Collection<Long> values, double percentile) {
+		static long percentile(java.util.Collection<Long> values, double percentile) {
 			List<Long> sorted = new ArrayList<>(values);
 			if (sorted.isEmpty()) {
 				return 0;
