@@ -77,7 +77,8 @@ class RestClientStreamingTests extends WireMockTests {
 				.withPropertyValues(ResilienceTesting.key("protocol=" + protocol.client),
 						ResilienceTesting.key("timeout=30s"))
 				.run((context) -> {
-					// the producer hands over its first 8 KiB, then waits until the server
+					// the producer hands over its first 8 KiB, then waits until the
+					// server
 					// has seen bytes: a client that buffers the body never gets there
 					Producer body = new Producer(4 * MIB, 8192, serverSawBytes);
 					ResponseEntity<Void> response = post(ResilienceTesting.client(context).restClient(), body);
@@ -152,7 +153,8 @@ class RestClientStreamingTests extends WireMockTests {
 				.run((context) -> {
 					RestClient restClient = ResilienceTesting.client(context).restClient();
 					long start = System.nanoTime();
-					Throwable failure = catchThrowable(() -> restClient.get().uri("/hang").retrieve().toBodilessEntity());
+					Throwable failure = catchThrowable(
+							() -> restClient.get().uri("/hang").retrieve().toBodilessEntity());
 					Duration took = Duration.ofNanos(System.nanoTime() - start);
 					assertThat(failure).isInstanceOf(HttpPoolDeadlineExceededException.class);
 					assertThat(Thread.currentThread().isInterrupted()).isFalse();
@@ -181,8 +183,8 @@ class RestClientStreamingTests extends WireMockTests {
 	}
 
 	/**
-	 * A body of a given size that exists only as it is read, optionally pausing after
-	 * its first read until a latch opens.
+	 * A body of a given size that exists only as it is read, optionally pausing after its
+	 * first read until a latch opens.
 	 */
 	private static final class Producer extends InputStream {
 
