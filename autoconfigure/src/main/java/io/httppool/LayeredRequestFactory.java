@@ -35,6 +35,7 @@ import org.springframework.util.FastByteArrayOutputStream;
  */
 final class LayeredRequestFactory implements ClientHttpRequestFactory {
 
+	// the body argument of the interceptors when the body streams (or there is none)
 	private static final byte[] STREAMED = new byte[0];
 
 	private final RestTransport transport;
@@ -77,9 +78,6 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 
 		private StreamingHttpOutputMessage.@Nullable Body body;
 
-		// a body Spring's own interceptors buffered already
-		private byte @Nullable [] bytes;
-
 		// written by the thread that writes the body (not the caller's)
 		private volatile boolean bodyStarted;
 
@@ -105,8 +103,8 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 
 		@Override
 		public void setBody(byte[] body) throws IOException {
+			// an array (Spring's own interceptors buffered the body) is sent as it is
 			setBody(new Bytes(body));
-			this.bytes = body;
 		}
 
 		@Override
@@ -114,8 +112,8 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 				StreamingHttpOutputMessage.@Nullable Body body) throws IOException {
 			this.body = body;
 			byte[] content = STREAMED;
-			if (!this.factory.streams && this.bytes != null) {
-				content = this.bytes;
+			if (body instanceof Bytes bytes) {
+				content = bytes.content();
 			}
 			else if (!this.factory.streams && body != null) {
 				FastByteArrayOutputStream buffer = new FastByteArrayOutputStream();
