@@ -11,7 +11,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -32,12 +31,13 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * <p>
  * Every attempt that ends (response headers or failure) is handed to the client's
  * {@link Attempts}, which counts it and records it. The {@code RestClient} path costs a
- * clock read at most; the {@code WebClient} path one {@link GuardedAttempt} operator per
- * attempt, which both types the failure and ends the attempt (it replaces the error
- * mapping operator that was there anyway), and no lambda: the function that types body
- * failures is built once per client.
+ * clock read at most; an attempt the call's deadline cancels is not reported, on either
+ * path. The {@code WebClient} path costs one {@link GuardedAttempt} operator per attempt,
+ * which both types the failure and ends the attempt (it replaces the error mapping
+ * operator that was there anyway), and no lambda: the function that types body failures
+ * is built once per client.
  */
-final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInterceptor {
+final class ClientGuard implements ExchangeFilterFunction, StreamingRequestInterceptor {
 
 	// Reactor Netty shades reactor-pool: match by simple name, not by internal type
 	private static final String PENDING_LIMIT = "PoolAcquirePendingLimitException";
@@ -107,6 +107,11 @@ final class ClientGuard implements ExchangeFilterFunction, ClientHttpRequestInte
 		ClientHttpResponse response;
 		try {
 			response = execution.execute(request, body);
+		}
+		catch (HttpPoolDeadlineExceededException ex) {
+			// cut short by the call's deadline, which cancelled it: not an attempt that
+			// ended, as on the WebClient, where the deadline cancels it
+			throw ex;
 		}
 		catch (IOException | RuntimeException ex) {
 			this.attempts.failed(method, ex, start);

@@ -1,12 +1,14 @@
 package io.httppool;
 
 import java.time.Duration;
+import java.util.List;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -31,10 +33,14 @@ public final class HttpPoolClient {
 
 	private final ClientGuard guard;
 
+	private final List<ClientHttpRequestInterceptor> restClientInterceptors;
+
 	private final Sinks.Empty<Void> disposed = Sinks.empty();
 
-	HttpPoolClient(CurrentPool pool, WebClient webClient, RestClient restClient, ClientGuard guard) {
+	HttpPoolClient(CurrentPool pool, WebClient webClient, RestClient restClient, ClientGuard guard,
+			List<ClientHttpRequestInterceptor> restClientInterceptors) {
 		this.pool = pool;
+		this.restClientInterceptors = restClientInterceptors;
 		this.guard = guard;
 		this.webClient = webClient;
 		this.restClient = restClient;
@@ -87,6 +93,17 @@ public final class HttpPoolClient {
 	 */
 	public RestClient restClient() {
 		return this.restClient;
+	}
+
+	/**
+	 * Return the interceptors the {@code RestClient} runs around each attempt, outermost
+	 * first: the starter's own and those its builder held, which the starter runs inside
+	 * the client's request factory so that Spring does not buffer the request body (see
+	 * {@link StreamingRequestInterceptor}).
+	 * @return the interceptors, unmodifiable
+	 */
+	public List<ClientHttpRequestInterceptor> restClientInterceptors() {
+		return this.restClientInterceptors;
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package io.httppool;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -39,13 +42,32 @@ public interface HttpPoolClientCustomizer {
 	}
 
 	/**
-	 * Adjust the {@code RestClient} builder of the client (interceptors, converters,
-	 * headers).
+	 * Adjust the {@code RestClient} builder of the client (converters, headers, status
+	 * handlers). Interceptors added to the builder run around each attempt, inside the
+	 * retry, but make the client buffer every request body unless each of them is a
+	 * {@link StreamingRequestInterceptor}; see
+	 * {@link #customizeRestClientInterceptors(HttpPoolClientSettings, List)}.
 	 * @param settings the client's effective settings
 	 * @param builder the builder, already holding the base URL, default headers and
 	 * request factory
 	 */
 	default void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	}
+
+	/**
+	 * Adjust the interceptors the client's {@code RestClient} runs around each attempt,
+	 * outermost first: those the builder held after
+	 * {@link #customizeRestClient(HttpPoolClientSettings, RestClient.Builder)}, then what
+	 * each customizer adds here, in customizer order; the client's guard comes last. They
+	 * run in the client's request factory and not as Spring's interceptors, which would
+	 * buffer every request body: the body streams when every one of them is a
+	 * {@link StreamingRequestInterceptor}.
+	 * @param settings the client's effective settings
+	 * @param interceptors the interceptors, to add to or reorder
+	 * @since 0.1.0
+	 */
+	default void customizeRestClientInterceptors(HttpPoolClientSettings settings,
+			List<ClientHttpRequestInterceptor> interceptors) {
 	}
 
 	/**

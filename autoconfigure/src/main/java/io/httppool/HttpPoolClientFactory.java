@@ -12,6 +12,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -109,8 +110,8 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		WebClient.Builder webClient = this.webClientBuilders.get();
 		configure(settings, pool, guard, webClient);
 		RestClient.Builder restClient = this.restClientBuilders.get();
-		configure(settings, pool, guard, restClient);
-		return new HttpPoolClient(pool, webClient.build(), restClient.build(), guard);
+		LayeredRequestFactory layers = configure(settings, pool, guard, restClient);
+		return new HttpPoolClient(pool, webClient.build(), restClient.build(), guard, layers.interceptors());
 	}
 
 	/**
@@ -175,7 +176,9 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 	/**
 	 * Point a {@code RestClient} builder made elsewhere (for example for an HTTP service
 	 * group of the same name) at the given client: its request factory and pool, base
-	 * URL, default headers, interceptors and customizers.
+	 * URL, default headers, interceptors and customizers. The interceptors the builder
+	 * holds by then run inside the client's request factory, once per attempt (see
+	 * {@link StreamingRequestInterceptor}).
 	 * @param client the client
 	 * @param builder the builder to configure
 	 */
@@ -201,9 +204,8 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		});
 	}
 
-	private void configure(HttpPoolClientSettings settings, CurrentPool pool, ClientGuard guard,
+	private LayeredRequestFactory configure(HttpPoolClientSettings settings, CurrentPool pool, ClientGuard guard,
 			RestClient.Builder builder) {
-		builder.requestFactory(new CurrentPoolRequestFactory(pool));
 		BaseUrlSecrets baseUrlSecrets = BaseUrlSecrets.of(settings);
 		if (baseUrlSecrets.baseUrl() != null) {
 			builder.baseUrl(baseUrlSecrets.baseUrl());
@@ -212,11 +214,25 @@ public final class HttpPoolClientFactory implements AutoCloseable {
 		for (HttpPoolClientCustomizer customizer : this.customizers) {
 			customizer.customizeRestClient(settings, builder);
 		}
+		// the application's interceptors, read from a copy: reading the builder's own
+		// list
+		// would create it, and Spring buffers every body of a RestClient with a list of
+		// interceptors, even an empty one
+		List<ClientHttpRequestInterceptor> layers = new ArrayList<>();
+		builder.clone().requestInterceptors(layers::addAll);
+		if (!layers.isEmpty()) {
+			// run inside the retry, once per attempt, as the starter's own
+			builder.requestInterceptors(List::clear);
+		}
+		for (HttpPoolClientCustomizer customizer : this.customizers) {
+			customizer.customizeRestClientInterceptors(settings, layers);
+		}
 		// innermost, next to the network: retries and breakers see typed pool errors
-		builder.requestInterceptors((interceptors) -> {
-			interceptors.remove(guard);
-			interceptors.add(guard);
-		});
+		layers.remove(guard);
+		layers.add(guard);
+		LayeredRequestFactory requestFactory = new LayeredRequestFactory(new RestTransport(pool), layers);
+		builder.requestFactory(requestFactory);
+		return requestFactory;
 	}
 
 }

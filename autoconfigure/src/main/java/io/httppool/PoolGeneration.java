@@ -9,7 +9,6 @@ import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 
@@ -36,8 +35,6 @@ final class PoolGeneration {
 
 	private final ClientHttpConnector connector;
 
-	private final ReactorClientHttpRequestFactory requestFactory;
-
 	private final AtomicInteger calls = new AtomicInteger();
 
 	private final Sinks.Empty<Void> idle = Sinks.empty();
@@ -53,8 +50,6 @@ final class PoolGeneration {
 		this.httpClient = httpClient;
 		this.tracker = tracker;
 		this.connector = new ReactorClientHttpConnector(httpClient);
-		this.requestFactory = new ReactorClientHttpRequestFactory(httpClient);
-		this.requestFactory.setReadTimeout(settings.timeouts().responseTimeout());
 	}
 
 	HttpPoolClientSettings settings() {
@@ -75,10 +70,6 @@ final class PoolGeneration {
 
 	ClientHttpConnector connector() {
 		return this.connector;
-	}
-
-	ReactorClientHttpRequestFactory requestFactory() {
-		return this.requestFactory;
 	}
 
 	HttpPoolState snapshot() {

@@ -2,9 +2,10 @@ package io.httppool.concurrency;
 
 import java.io.IOException;
 
+import io.httppool.StreamingRequestInterceptor;
+
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
@@ -17,7 +18,7 @@ import org.springframework.http.client.ClientHttpResponse;
  * @author http-pool team
  * @since 0.1.0
  */
-public final class ConcurrencyLimitRequestInterceptor implements ClientHttpRequestInterceptor {
+public final class ConcurrencyLimitRequestInterceptor implements StreamingRequestInterceptor {
 
 	private final AdaptiveConcurrencyLimit limit;
 

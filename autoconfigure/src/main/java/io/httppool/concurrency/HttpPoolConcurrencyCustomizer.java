@@ -1,5 +1,6 @@
 package io.httppool.concurrency;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,7 +9,7 @@ import io.httppool.HttpPoolClientSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
-import org.springframework.web.client.RestClient;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -67,13 +68,12 @@ public class HttpPoolConcurrencyCustomizer implements HttpPoolClientCustomizer, 
 	}
 
 	@Override
-	public void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	public void customizeRestClientInterceptors(HttpPoolClientSettings settings,
+			List<ClientHttpRequestInterceptor> interceptors) {
 		ConcurrencyLimitRequestInterceptor interceptor = installed(settings).interceptor;
 		if (interceptor != null) {
-			builder.requestInterceptors((interceptors) -> {
-				interceptors.remove(interceptor);
-				interceptors.add(interceptor);
-			});
+			interceptors.remove(interceptor);
+			interceptors.add(interceptor);
 		}
 	}
 

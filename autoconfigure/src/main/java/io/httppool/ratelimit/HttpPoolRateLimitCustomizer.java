@@ -12,7 +12,7 @@ import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientSettings;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.web.client.RestClient;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -82,14 +82,13 @@ public class HttpPoolRateLimitCustomizer implements HttpPoolClientCustomizer, Ra
 	}
 
 	@Override
-	public void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	public void customizeRestClientInterceptors(HttpPoolClientSettings settings,
+			List<ClientHttpRequestInterceptor> interceptors) {
 		Installed installed = installed(settings);
 		if (installed != null) {
 			RateLimitRequestInterceptor interceptor = installed.interceptor;
-			builder.requestInterceptors((interceptors) -> {
-				interceptors.remove(interceptor);
-				interceptors.add(interceptor);
-			});
+			interceptors.remove(interceptor);
+			interceptors.add(interceptor);
 		}
 	}
 

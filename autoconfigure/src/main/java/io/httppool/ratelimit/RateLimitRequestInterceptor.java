@@ -5,22 +5,25 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import io.httppool.HttpPoolRestRequest;
+import io.httppool.StreamingRequestInterceptor;
+
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
  * Applies a client's {@link HttpPoolRateLimiter} to each attempt of its
  * {@code RestClient}: waits for the attempt's turn on the calling thread, then learns
  * from the response's rate-limit headers. Installed inside the resilience interceptor, so
- * that each retry is paced too. An interrupt (the call's deadline) gives the turn back
- * and fails the attempt with an {@link InterruptedIOException}.
+ * that each retry is paced too. The call's deadline ends the wait with its typed
+ * exception ({@link HttpPoolRestRequest#await}) and an interrupt with an
+ * {@link InterruptedIOException}; both give the turn back.
  *
  * @author http-pool team
  * @since 0.1.0
  */
-public final class RateLimitRequestInterceptor implements ClientHttpRequestInterceptor {
+public final class RateLimitRequestInterceptor implements StreamingRequestInterceptor {
 
 	private final HttpPoolRateLimiter limiter;
 
@@ -35,15 +38,20 @@ public final class RateLimitRequestInterceptor implements ClientHttpRequestInter
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		await(this.limiter.acquire());
+		await(request, this.limiter.acquire());
 		ClientHttpResponse response = execution.execute(request, body);
 		this.limiter.onResponse(response.getStatusCode().value(), response.getHeaders());
 		return response;
 	}
 
-	private void await(CompletableFuture<Void> turn) throws IOException {
+	private void await(HttpRequest request, CompletableFuture<Void> turn) throws IOException {
 		try {
-			turn.get();
+			if (request instanceof HttpPoolRestRequest call) {
+				call.await(turn);
+			}
+			else {
+				turn.get();
+			}
 		}
 		catch (InterruptedException ex) {
 			turn.cancel(false);

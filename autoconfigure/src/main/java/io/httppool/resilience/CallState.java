@@ -49,4 +49,12 @@ class CallState {
 		return ResiliencePolicy.isIdempotent(this.method, this.headers);
 	}
 
+	/**
+	 * Whether the request can be sent again: a streamed body that an attempt began to
+	 * write cannot be.
+	 */
+	boolean canSendAgain() {
+		return true;
+	}
+
 }

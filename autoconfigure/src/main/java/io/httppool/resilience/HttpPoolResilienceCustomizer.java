@@ -1,5 +1,6 @@
 package io.httppool.resilience;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -12,7 +13,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
-import org.springframework.web.client.RestClient;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -77,14 +78,13 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer, A
 	}
 
 	@Override
-	public void customizeRestClient(HttpPoolClientSettings settings, RestClient.Builder builder) {
+	public void customizeRestClientInterceptors(HttpPoolClientSettings settings,
+			List<ClientHttpRequestInterceptor> interceptors) {
 		Installed installed = installed(settings);
 		if (installed.interceptor != null) {
 			ResilientRequestInterceptor interceptor = installed.interceptor;
-			builder.requestInterceptors((interceptors) -> {
-				interceptors.remove(interceptor);
-				interceptors.add(0, interceptor);
-			});
+			interceptors.remove(interceptor);
+			interceptors.add(0, interceptor);
 		}
 	}
 
@@ -116,7 +116,7 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer, A
 		Installed(@Nullable ResiliencePolicy policy, Scheduler timer) {
 			this.policy = policy;
 			this.filter = (policy != null) ? new ResilientExchangeFilter(policy, timer) : null;
-			this.interceptor = (policy != null) ? new ResilientRequestInterceptor(policy, timer) : null;
+			this.interceptor = (policy != null) ? new ResilientRequestInterceptor(policy) : null;
 		}
 
 	}

@@ -6,11 +6,10 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
 import io.httppool.HttpPoolDeadlineExceededException;
-import reactor.core.scheduler.Scheduler;
+import io.httppool.StreamingRequestInterceptor;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
@@ -20,28 +19,23 @@ import org.springframework.http.client.ClientHttpResponse;
  * after it (the client guard among them) run once per attempt.
  *
  * <p>
- * Spring buffers the request body of every {@code RestClient} with an interceptor (its
- * {@code InterceptingClientHttpRequest} is an {@code AbstractBufferingClientHttpRequest}
- * in Spring Framework 7.0): the starter's pool guard is one, so this interceptor adds no
- * copy of its own, and the buffered body is what a retry sends again.
+ * It never touches the body: the starter runs it in the client's request factory, where
+ * the body streams (see {@link StreamingRequestInterceptor}); a retry sends the body
+ * again only when it can be replayed ({@link RestCall}).
  */
-final class ResilientRequestInterceptor implements ClientHttpRequestInterceptor {
+final class ResilientRequestInterceptor implements StreamingRequestInterceptor {
 
 	private final ResiliencePolicy policy;
 
-	private final Scheduler timer;
-
-	ResilientRequestInterceptor(ResiliencePolicy policy, Scheduler timer) {
+	ResilientRequestInterceptor(ResiliencePolicy policy) {
 		this.policy = policy;
-		this.timer = timer;
 	}
 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		ResiliencePolicy policy = this.policy;
-		DeadlineWatch watch = (policy.timeoutNanos > 0) ? new DeadlineWatch(this.timer, policy.timeoutNanos) : null;
-		RestCall call = new RestCall(policy, request, body, execution, watch);
+		RestCall call = new RestCall(policy, request, body, execution);
 		CheckedSupplier<ClientHttpResponse> run = call;
 		Retry retry = policy.retry;
 		if (retry != null) {
@@ -59,10 +53,6 @@ final class ResilientRequestInterceptor implements ClientHttpRequestInterceptor 
 		}
 		catch (Throwable ex) {
 			Throwable failure = policy.bulkheadFull.apply(ResiliencePolicy.unwrap(ex));
-			if (watch != null && watch.fired()) {
-				// cut short in a backoff (Resilience4j's sleep) or while failing
-				throw policy.deadlineExceeded(call);
-			}
 			if (failure instanceof IOException io) {
 				throw io;
 			}
@@ -73,11 +63,6 @@ final class ResilientRequestInterceptor implements ClientHttpRequestInterceptor 
 				throw error;
 			}
 			throw new IOException(failure);
-		}
-		finally {
-			if (watch != null) {
-				watch.stop();
-			}
 		}
 	}
 

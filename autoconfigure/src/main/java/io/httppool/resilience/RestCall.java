@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.httppool.HttpPoolDeadlineExceededException;
+import io.httppool.HttpPoolRestRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -22,6 +23,13 @@ import org.springframework.http.client.ClientHttpResponse;
  * again at once when a connection rotation caught it unsent; a status from
  * {@code retry.on-statuses} goes on to the retry as a {@link RetryableResult}, a failure
  * as an {@link AttemptFailure}.
+ *
+ * <p>
+ * The call's deadline is handed to its {@link HttpPoolRestRequest}, whose waits (the
+ * exchange, a rate limit's turn) end there with the typed exception, the exchange
+ * cancelled; the calling thread is never interrupted. The waits between attempts never
+ * pass the deadline: a retry or re-send whose wait would is not made. A body is sent
+ * again only while {@link HttpPoolRestRequest#isBodyReplayable() replayable}.
  */
 final class RestCall extends CallState implements CheckedSupplier<ClientHttpResponse> {
 
@@ -31,19 +39,28 @@ final class RestCall extends CallState implements CheckedSupplier<ClientHttpResp
 
 	private final ClientHttpRequestExecution execution;
 
-	private final @Nullable DeadlineWatch watch;
+	private final @Nullable HttpPoolRestRequest call;
 
 	private final @Nullable CheckedSupplier<ClientHttpResponse> guarded;
 
-	RestCall(ResiliencePolicy policy, HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			@Nullable DeadlineWatch watch) {
+	RestCall(ResiliencePolicy policy, HttpRequest request, byte[] body, ClientHttpRequestExecution execution) {
 		super(policy, request.getMethod(), request.getHeaders());
 		this.request = request;
 		this.body = body;
 		this.execution = execution;
-		this.watch = watch;
+		this.call = (request instanceof HttpPoolRestRequest call) ? call : null;
+		if (this.call != null && policy.timeoutNanos > 0) {
+			// every wait of every attempt ends there, the exchange's included
+			this.call.deadline(this.startNanos + policy.timeoutNanos, () -> policy.deadlineExceeded(this));
+		}
 		CircuitBreaker breaker = policy.breaker;
 		this.guarded = (breaker != null) ? CircuitBreaker.decorateCheckedSupplier(breaker, this::exchange) : null;
+	}
+
+	@Override
+	boolean canSendAgain() {
+		// a streamed body that an attempt began to write is gone
+		return this.call == null || this.call.isBodyReplayable();
 	}
 
 	@Override
@@ -78,19 +95,13 @@ final class RestCall extends CallState implements CheckedSupplier<ClientHttpResp
 		}
 	}
 
-	// inside the breaker
+	// inside the breaker, which counts an attempt the deadline cut short
 	private ClientHttpResponse exchange() throws IOException {
 		startAttempt();
-		try {
-			return this.execution.execute(this.request, this.body);
+		if (this.policy.timeoutNanos > 0 && this.policy.remainingNanos(this) <= 0) {
+			throw this.policy.deadlineExceeded(this);
 		}
-		catch (IOException | RuntimeException ex) {
-			if (this.watch != null && this.watch.fired()) {
-				// the breaker counts an attempt the deadline cut short
-				throw this.policy.deadlineExceeded(this);
-			}
-			throw ex;
-		}
+		return this.execution.execute(this.request, this.body);
 	}
 
 	private ClientHttpResponse onResponse(ClientHttpResponse response) throws IOException {
@@ -112,9 +123,7 @@ final class RestCall extends CallState implements CheckedSupplier<ClientHttpResp
 			Thread.sleep(delayMillis);
 		}
 		catch (InterruptedException ex) {
-			if (this.watch != null && this.watch.fired()) {
-				throw this.policy.deadlineExceeded(this);
-			}
+			// the caller's own interrupt: the deadline never interrupts
 			Thread.currentThread().interrupt();
 			InterruptedIOException interrupted = new InterruptedIOException(
 					"interrupted while waiting to send a call of HTTP pool '" + this.policy.clientName() + "' again");

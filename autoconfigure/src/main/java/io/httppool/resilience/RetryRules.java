@@ -105,7 +105,8 @@ final class RetryRules {
 	 * to the retry
 	 */
 	long planResend(CallState call, Throwable failure) {
-		if (this.budget == null || call.resends >= this.maxAttempts || this.policy.isBreakerOpen()) {
+		if (this.budget == null || call.resends >= this.maxAttempts || this.policy.isBreakerOpen()
+				|| !call.canSendAgain()) {
 			return -1;
 		}
 		long delay = (call.resends == 0) ? 0 : delayMillis(call.resends, failure);
@@ -122,7 +123,7 @@ final class RetryRules {
 		Throwable failure = attempt.failure();
 		boolean mayRetry = kind == FailureKind.CONNECT || kind == FailureKind.POOL || kind == FailureKind.NOT_PROCESSED
 				|| ((kind == FailureKind.TRANSPORT || kind == FailureKind.LOST_WITH_CONNECTION) && call.isIdempotent());
-		if (!mayRetry || !this.retryExceptions.test(failure)) {
+		if (!mayRetry || !call.canSendAgain() || !this.retryExceptions.test(failure)) {
 			return false;
 		}
 		// immediately: the upstream asked for another connection, not for time
@@ -131,7 +132,7 @@ final class RetryRules {
 
 	private boolean planRetry(RetryableResult result) {
 		CallState call = result.status().call();
-		if (!call.isIdempotent()) {
+		if (!call.isIdempotent() || !call.canSendAgain()) {
 			return false;
 		}
 		if (isLastAttempt(call)) {

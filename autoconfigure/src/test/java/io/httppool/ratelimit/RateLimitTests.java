@@ -50,8 +50,7 @@ class RateLimitTests {
 				HttpPoolClient client = RateLimitTesting.client(context);
 				List<ExchangeFilterFunction> filters = new ArrayList<>();
 				client.webClient().mutate().filters(filters::addAll);
-				List<ClientHttpRequestInterceptor> interceptors = new ArrayList<>();
-				client.restClient().mutate().requestInterceptors(interceptors::addAll);
+				List<ClientHttpRequestInterceptor> interceptors = client.restClientInterceptors();
 				assertThat(filters).isNotEmpty().noneMatch(RateLimitExchangeFilter.class::isInstance);
 				assertThat(interceptors).isNotEmpty().noneMatch(RateLimitRequestInterceptor.class::isInstance);
 				assertThat(health(context).getDetails()).doesNotContainKey("rateLimit");
@@ -70,11 +69,10 @@ class RateLimitTests {
 					client.webClient()
 						.mutate()
 						.filters((list) -> list.forEach((f) -> filters.add(f.getClass().getSimpleName())));
-					List<String> interceptors = new ArrayList<>();
-					client.restClient()
-						.mutate()
-						.requestInterceptors(
-								(list) -> list.forEach((i) -> interceptors.add(i.getClass().getSimpleName())));
+					List<String> interceptors = client.restClientInterceptors()
+						.stream()
+						.map((i) -> i.getClass().getSimpleName())
+						.toList();
 					assertThat(filters).containsExactly("ResilientExchangeFilter", "RateLimitExchangeFilter",
 							"ClientGuard");
 					assertThat(interceptors).containsExactly("ResilientRequestInterceptor",
