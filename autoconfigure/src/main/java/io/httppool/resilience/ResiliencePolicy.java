@@ -8,7 +8,6 @@ import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
-import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
 import io.httppool.HttpPoolBulkheadFullException;
 import io.httppool.HttpPoolCircuitOpenException;
@@ -77,8 +76,6 @@ public final class ResiliencePolicy {
 	// Resilience4j's Reactor operators, built once: each apply() is per call
 	final @Nullable CircuitBreakerOperator<ClientResponse> breakerOperator;
 
-	final @Nullable RetryOperator<ClientResponse> retryOperator;
-
 	final @Nullable BulkheadOperator<ClientResponse> bulkheadOperator;
 
 	// a bulkhead that waits for a permission blocks the thread that subscribes
@@ -102,7 +99,6 @@ public final class ResiliencePolicy {
 		this.bulkhead = instances.bulkhead();
 		this.retryRules.bind(this.retry, retrySettings);
 		this.breakerOperator = (this.breaker != null) ? CircuitBreakerOperator.of(this.breaker) : null;
-		this.retryOperator = (this.retry != null) ? RetryOperator.of(this.retry) : null;
 		this.bulkheadOperator = (this.bulkhead != null) ? BulkheadOperator.of(this.bulkhead) : null;
 		this.bulkheadWaits = this.bulkhead != null && !this.bulkhead.getBulkheadConfig().getMaxWaitDuration().isZero();
 	}

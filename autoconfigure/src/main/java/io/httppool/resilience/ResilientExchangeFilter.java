@@ -1,7 +1,7 @@
 package io.httppool.resilience;
 
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
-import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -12,11 +12,13 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Applies a client's {@link ResiliencePolicy} to its {@code WebClient} with
- * Resilience4j's Reactor operators: bulkhead( retry( circuit breaker( deadline( attempt )
- * ) ) ), the deadline being what is left of the call's {@code timeout} when the attempt
- * starts, on the application's {@link DeadlineTimer}. Installed outermost, so the filters
- * added after it (the client guard among them) run once per attempt.
+ * Applies a client's {@link ResiliencePolicy} to its {@code WebClient} with Resilience4j:
+ * bulkhead( retry( circuit breaker( deadline( attempt ) ) ) ), the bulkhead and the
+ * breaker as Resilience4j's Reactor operators, the retry as a {@link RetriedCall} on the
+ * client's Resilience4j {@code Retry}, the deadline being what is left of the call's
+ * {@code timeout} when the attempt starts, on the application's {@link DeadlineTimer}.
+ * Installed outermost, so the filters added after it (the client guard among them) run
+ * once per attempt.
  */
 final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
@@ -33,9 +35,9 @@ final class ResilientExchangeFilter implements ExchangeFilterFunction {
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		ResiliencePolicy policy = this.policy;
 		Mono<ClientResponse> result = new WebCall(policy, request, next, this.timer).attempt();
-		RetryOperator<ClientResponse> retry = policy.retryOperator;
+		Retry retry = policy.retry;
 		if (retry != null) {
-			result = result.transform(retry).onErrorMap(ResiliencePolicy::unwrap);
+			result = RetriedCall.of(result, retry);
 		}
 		BulkheadOperator<ClientResponse> bulkhead = policy.bulkheadOperator;
 		if (bulkhead != null) {

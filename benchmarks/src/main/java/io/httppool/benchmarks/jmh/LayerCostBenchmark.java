@@ -52,11 +52,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Netty server in the same JVM, for raw Reactor Netty (also with Reactor Netty's metrics
  * hooks on and a recorder that records nothing), Spring's plain {@code WebClient} on the
  * same kind of pool, and the starter's {@code WebClient} with its defaults, with each
- * layer switched off in turn, and with all of them off. {@code get} is one request at a
- * time (latency, thread hops included); {@code get128} is 128 requests in flight on the
- * one connection, reported per request. Run with {@code -prof gc} for bytes per request
- * ({@code gc.alloc.rate.norm}, the in-JVM server's share included, the same for every
- * variant).
+ * layer switched off in turn, with all of them off, and with each layer on alone
+ * ({@code starter-only-*}). {@code get} is one request at a time (latency, thread hops
+ * included); {@code get128} is 128 requests in flight on the one connection, reported per
+ * request. Run with {@code -prof gc} for bytes per request ({@code gc.alloc.rate.norm},
+ * the in-JVM server's share included, the same for every variant).
  *
  * <p>
  * The retry budget has no switch of its own: {@code starter-no-retry} takes it off with
@@ -79,7 +79,8 @@ public class LayerCostBenchmark {
 
 	@Param({ "raw-reactor-netty", "raw-reactor-netty-recorder", "plain-webclient", "starter-defaults",
 			"starter-no-retry", "starter-no-breaker", "starter-no-deadline", "starter-no-metrics",
-			"starter-no-observation", "starter-bare" })
+			"starter-no-observation", "starter-bare", "starter-only-retry", "starter-only-breaker",
+			"starter-only-deadline", "starter-only-metrics", "starter-only-observation" })
 	public String variant = "starter-defaults";
 
 	private @Nullable LoopResources serverLoops;
@@ -142,6 +143,7 @@ public class LayerCostBenchmark {
 
 	static Layers layers(String variant) {
 		Layers on = Layers.DEFAULTS;
+		Layers off = Layers.BARE;
 		return switch (variant) {
 			case "starter-defaults" -> on;
 			case "starter-bare" -> Layers.BARE;
@@ -150,6 +152,16 @@ public class LayerCostBenchmark {
 			case "starter-no-deadline" -> new Layers(on.retry(), on.breaker(), false, on.metrics(), on.observation());
 			case "starter-no-metrics" -> new Layers(on.retry(), on.breaker(), on.deadline(), false, on.observation());
 			case "starter-no-observation" -> new Layers(on.retry(), on.breaker(), on.deadline(), on.metrics(), false);
+			case "starter-only-retry" ->
+				new Layers(true, off.breaker(), off.deadline(), off.metrics(), off.observation());
+			case "starter-only-breaker" ->
+				new Layers(off.retry(), true, off.deadline(), off.metrics(), off.observation());
+			case "starter-only-deadline" ->
+				new Layers(off.retry(), off.breaker(), true, off.metrics(), off.observation());
+			case "starter-only-metrics" ->
+				new Layers(off.retry(), off.breaker(), off.deadline(), true, off.observation());
+			case "starter-only-observation" ->
+				new Layers(off.retry(), off.breaker(), off.deadline(), off.metrics(), true);
 			default -> throw new IllegalArgumentException("Unknown variant " + variant);
 		};
 	}
