@@ -36,7 +36,7 @@ import org.springframework.util.FastByteArrayOutputStream;
 final class LayeredRequestFactory implements ClientHttpRequestFactory {
 
 	// the body argument of the interceptors when the body streams (or there is none)
-	private static final byte[] STREAMED = new byte[0];
+	static final byte[] STREAMED = new byte[0];
 
 	private final RestTransport transport;
 
@@ -59,148 +59,19 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 		return this.streams;
 	}
 
+	/**
+	 * Run a call's interceptors, then its attempts.
+	 */
+	ClientHttpResponse execute(LayeredRequest call, byte[] content) throws IOException {
+		return new Step(call, 0).execute(call, content);
+	}
+
 	@Override
 	public org.springframework.http.client.ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
 		return new LayeredRequest(this, uri, httpMethod);
 	}
 
-	/**
-	 * One call: the request its interceptors see, and the body its attempts write.
-	 */
-	static final class LayeredRequest extends AbstractStreamingClientHttpRequest
-			implements HttpPoolRestRequest, StreamingHttpOutputMessage.Body {
-
-		private final LayeredRequestFactory factory;
-
-		private final URI uri;
-
-		private final HttpMethod method;
-
-		private StreamingHttpOutputMessage.@Nullable Body body;
-
-		// written by the thread that writes the body (not the caller's)
-		private volatile boolean bodyStarted;
-
-		private long deadlineNanos;
-
-		private @Nullable Supplier<? extends RuntimeException> exceeded;
-
-		LayeredRequest(LayeredRequestFactory factory, URI uri, HttpMethod method) {
-			this.factory = factory;
-			this.uri = uri;
-			this.method = method;
-		}
-
-		@Override
-		public HttpMethod getMethod() {
-			return this.method;
-		}
-
-		@Override
-		public URI getURI() {
-			return this.uri;
-		}
-
-		@Override
-		public void setBody(byte[] body) throws IOException {
-			// an array (Spring's own interceptors buffered the body) is sent as it is
-			setBody(new Bytes(body));
-		}
-
-		@Override
-		protected ClientHttpResponse executeInternal(HttpHeaders headers,
-				StreamingHttpOutputMessage.@Nullable Body body) throws IOException {
-			this.body = body;
-			byte[] content = STREAMED;
-			if (body instanceof Bytes bytes) {
-				content = bytes.content();
-			}
-			else if (!this.factory.streams && body != null) {
-				FastByteArrayOutputStream buffer = new FastByteArrayOutputStream();
-				body.writeTo(buffer);
-				content = buffer.toByteArrayUnsafe();
-			}
-			return new Step(this, 0).execute(this, content);
-		}
-
-		/**
-		 * The body an attempt streams, or {@code null} for none.
-		 */
-		StreamingHttpOutputMessage.@Nullable Body streamedBody() {
-			return (this.body != null) ? this : null;
-		}
-
-		// ---- the body an attempt writes: the caller's, noting that it was started
-
-		@Override
-		public void writeTo(OutputStream outputStream) throws IOException {
-			StreamingHttpOutputMessage.Body body = this.body;
-			if (body != null) {
-				this.bodyStarted = true;
-				body.writeTo(outputStream);
-			}
-		}
-
-		@Override
-		public boolean repeatable() {
-			StreamingHttpOutputMessage.Body body = this.body;
-			return body == null || body.repeatable();
-		}
-
-		// ---- HttpPoolRestRequest
-
-		@Override
-		public boolean isBodyReplayable() {
-			return !this.factory.streams || repeatable() || !this.bodyStarted;
-		}
-
-		@Override
-		public void deadline(long deadlineNanos, Supplier<? extends RuntimeException> exceeded) {
-			this.deadlineNanos = deadlineNanos;
-			this.exceeded = exceeded;
-		}
-
-		/**
-		 * Throw the deadline's exception if the call's deadline has passed.
-		 */
-		void checkDeadline() {
-			Supplier<? extends RuntimeException> exceeded = this.exceeded;
-			if (exceeded != null && this.deadlineNanos - System.nanoTime() <= 0) {
-				throw exceeded.get();
-			}
-		}
-
-		@Override
-		public <T> T await(CompletableFuture<T> future) throws ExecutionException, InterruptedException {
-			Supplier<? extends RuntimeException> exceeded = this.exceeded;
-			try {
-				if (exceeded == null) {
-					return future.get();
-				}
-				long remaining = this.deadlineNanos - System.nanoTime();
-				if (remaining > 0) {
-					try {
-						return future.get(remaining, TimeUnit.NANOSECONDS);
-					}
-					catch (TimeoutException ex) {
-						// the deadline passed: cancelled below, unless it completed
-						// meanwhile
-					}
-				}
-			}
-			catch (InterruptedException ex) {
-				future.cancel(false);
-				throw ex;
-			}
-			if (future.cancel(false)) {
-				throw exceeded.get();
-			}
-			return future.get();
-		}
-
-	}
-
-	private record Bytes(byte[] content) implements StreamingHttpOutputMessage.Body {
+	record Bytes(byte[] content) implements StreamingHttpOutputMessage.Body {
 
 		@Override
 		public void writeTo(OutputStream outputStream) throws IOException {
@@ -217,7 +88,7 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 	/**
 	 * The rest of the chain from one interceptor on; executed again by a retry.
 	 */
-	private static final class Step implements ClientHttpRequestExecution {
+	private final class Step implements ClientHttpRequestExecution {
 
 		private final LayeredRequest call;
 
@@ -232,7 +103,7 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 
 		@Override
 		public ClientHttpResponse execute(HttpRequest request, byte[] body) throws IOException {
-			ClientHttpRequestInterceptor[] interceptors = this.call.factory.interceptors;
+			ClientHttpRequestInterceptor[] interceptors = LayeredRequestFactory.this.interceptors;
 			if (this.index < interceptors.length) {
 				Step next = this.next;
 				if (next == null) {
@@ -241,7 +112,8 @@ final class LayeredRequestFactory implements ClientHttpRequestFactory {
 				}
 				return interceptors[this.index].intercept(request, body, next);
 			}
-			return this.call.factory.transport.exchange(this.call, request, this.call.factory.streams ? null : body);
+			// a streamed body (the placeholder) is the call's; an array is sent as it is
+			return LayeredRequestFactory.this.transport.exchange(this.call, request, (body != STREAMED) ? body : null);
 		}
 
 	}

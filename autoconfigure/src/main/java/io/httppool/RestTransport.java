@@ -44,8 +44,8 @@ final class RestTransport {
 	 * @param buffered the buffered body, or {@code null} when the call's body streams
 	 * @return the response
 	 */
-	ClientHttpResponse exchange(LayeredRequestFactory.LayeredRequest call, HttpRequest request,
-			byte @Nullable [] buffered) throws IOException {
+	ClientHttpResponse exchange(LayeredRequest call, HttpRequest request, byte @Nullable [] buffered)
+			throws IOException {
 		// a layer may have waited it out: do not start what would be cancelled at once
 		call.checkDeadline();
 		PoolGeneration generation = this.pool.enter();

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientSettings;
@@ -22,8 +23,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.InputStreamResource;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
@@ -63,6 +66,16 @@ class RestClientStreamingTests extends WireMockTests {
 	@ParameterizedTest
 	@EnumSource(Protocol.class)
 	void aBodyOfUnknownLengthReachesTheServerWhileItIsStillBeingProduced(Protocol protocol) {
+		assertStreams(protocol, (runner) -> runner);
+	}
+
+	@Test
+	void aBodyStreamsThroughTheRestClientBuilderOfSpringBootToo() {
+		assertStreams(Protocol.HTTP11,
+				(runner) -> runner.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class)));
+	}
+
+	private static void assertStreams(Protocol protocol, UnaryOperator<ApplicationContextRunner> configuration) {
 		CountDownLatch serverSawBytes = new CountDownLatch(1);
 		AtomicLong received = new AtomicLong();
 		AtomicReference<String> transferEncoding = new AtomicReference<>();
@@ -73,9 +86,10 @@ class RestClientStreamingTests extends WireMockTests {
 				serverSawBytes.countDown();
 			}).then(Mono.defer(() -> response.header("x-received", String.valueOf(received.get())).send().then()));
 		}).start()) {
-			ResilienceTesting.runner(upstream.baseUrl())
-				.withPropertyValues(ResilienceTesting.key("protocol=" + protocol.client),
-						ResilienceTesting.key("timeout=30s"))
+			configuration
+				.apply(ResilienceTesting.runner(upstream.baseUrl())
+					.withPropertyValues(ResilienceTesting.key("protocol=" + protocol.client),
+							ResilienceTesting.key("timeout=30s")))
 				.run((context) -> {
 					// the producer hands over its first 8 KiB, then waits until the
 					// server
