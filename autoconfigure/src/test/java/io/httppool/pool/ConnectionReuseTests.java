@@ -88,8 +88,10 @@ class ConnectionReuseTests {
 
 	@Test
 	void whenServerClosesIdleConnectionsThenPeriodicGetsNeverFail() {
-		// HTTP/1.1 and h2c side by side, a GET every 1.2 s for 20 s each: every GET finds
-		// its previous connection closed by the server after 1 s of idleness
+		// HTTP/1.1 and h2c side by side, a GET every 2 s for 20 s each: every GET finds
+		// its previous connection closed by the server after 1 s of idleness (a second
+		// before the GET: with 200 ms a busy client had not yet read the close and sent
+		// the GET on the closing connection, the boundary race KeepAliveRaceTests covers)
 		try (TestUpstream http1 = upstream("http1").closeIdleAfter(Duration.ofSeconds(1)).start();
 				TestUpstream h2c = upstream("h2c").closeIdleAfter(Duration.ofSeconds(1)).start()) {
 			runner("http1", http1)
@@ -99,7 +101,7 @@ class ConnectionReuseTests {
 					Flux<String> overHttp1 = periodicGets(context.getBean("sttWebClient", WebClient.class));
 					Flux<String> overH2c = periodicGets(context.getBean("llmWebClient", WebClient.class));
 					List<String> results = Flux.merge(overHttp1, overH2c).collectList().block(Duration.ofSeconds(60));
-					assertThat(results).hasSize(34).containsOnly("ok");
+					assertThat(results).hasSize(20).containsOnly("ok");
 					assertThat(http1.connectionsAccepted()).isGreaterThan(1);
 					assertThat(h2c.connectionsAccepted()).isGreaterThan(1);
 				});
@@ -107,8 +109,8 @@ class ConnectionReuseTests {
 	}
 
 	private static Flux<String> periodicGets(WebClient client) {
-		return Flux.interval(Duration.ZERO, Duration.ofMillis(1200))
-			.take(17)
+		return Flux.interval(Duration.ZERO, Duration.ofSeconds(2))
+			.take(10)
 			.concatMap((i) -> client.get()
 				.uri("/ping")
 				.retrieve()

@@ -134,7 +134,7 @@ class TransportOptionsTests {
 				.withPropertyValues("http.pool.clients.ping.base-url=" + withPing.baseUrl(),
 						"http.pool.clients.ping.protocol=h2c", "http.pool.clients.ping.max-idle-time=500ms",
 						"http.pool.clients.ping.eviction-interval=100ms",
-						"http.pool.clients.ping.http2.ping-ack-timeout=1s",
+						"http.pool.clients.ping.http2.ping-ack-timeout=2s",
 						"http.pool.clients.plain.base-url=" + withoutPing.baseUrl(),
 						"http.pool.clients.plain.protocol=h2c", "http.pool.clients.plain.max-idle-time=500ms",
 						"http.pool.clients.plain.eviction-interval=100ms",
@@ -143,7 +143,12 @@ class TransportOptionsTests {
 					WebClient ping = context.getBean("pingWebClient", WebClient.class);
 					WebClient plain = context.getBean("plainWebClient", WebClient.class);
 					HttpPoolClients clients = context.getBean(HttpPoolClients.class);
-					// a GET now and one after three times max-idle-time, on each client
+					// a GET now and one 4 s later, on each client: past max-idle-time and
+					// the
+					// first PING's ack timeout (an unanswered PING would have closed the
+					// connection by then); a 2 s ack timeout for a busy machine's event
+					// loops (with 1 s, at load 23, the connection was closed and another
+					// opened)
 					Flux.merge(twoGetsApart(ping), twoGetsApart(plain)).blockLast(TIMEOUT);
 					assertThat(withPing.connectionsAccepted()).isOne();
 					assertThat(clients.get("ping").state().connectionsOpened()).isOne();
@@ -154,7 +159,7 @@ class TransportOptionsTests {
 
 	private static Flux<String> twoGetsApart(WebClient client) {
 		Mono<String> get = client.get().uri("/p").retrieve().bodyToMono(String.class);
-		return Flux.concat(get, Mono.delay(Duration.ofMillis(1500)).then(get));
+		return Flux.concat(get, Mono.delay(Duration.ofSeconds(4)).then(get));
 	}
 
 	private static byte[] gzip(String text) throws IOException {
