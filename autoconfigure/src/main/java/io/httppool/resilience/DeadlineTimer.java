@@ -46,6 +46,19 @@ final class DeadlineTimer implements Scheduler {
 		return scheduled;
 	}
 
+	/**
+	 * Arm a task of the caller's own, without the wrapper {@link #schedule} makes.
+	 * @return the armed timeout, or {@code null} once the timer was stopped
+	 */
+	@Nullable Timeout arm(TimerTask task, long delayNanos) {
+		try {
+			return this.timer.newTimeout(task, delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (IllegalStateException ex) {
+			return null;
+		}
+	}
+
 	@Override
 	public Worker createWorker() {
 		// Mono.timeout and Mono.delay schedule directly; a worker is never used on the
