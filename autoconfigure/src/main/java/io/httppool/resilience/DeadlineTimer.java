@@ -13,12 +13,13 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The clock of every deadline of the clients of one application: one Netty
- * {@link HashedWheelTimer} (one thread, a 10 ms tick), seen by Reactor as a
- * {@link Scheduler} so that {@code Mono.timeout} can run on it. Arming a deadline adds it
- * to the wheel's lock-free queue and cancelling it marks it; neither takes a lock nor
- * wakes a thread, unlike a task per call on {@code Schedulers.parallel()} (a
- * {@code ScheduledThreadPoolExecutor} and its locked delay queue). A deadline fires up to
- * one tick late.
+ * {@link HashedWheelTimer} (one thread, a 10 ms tick). A {@code WebClient} attempt's
+ * {@link AttemptDeadline} arms it directly ({@link #arm}); the {@code RestClient}'s
+ * deadline and the re-send delays see it as a Reactor {@link Scheduler}. Arming a
+ * deadline adds it to the wheel's lock-free queue and cancelling it marks it; neither
+ * takes a lock nor wakes a thread, unlike a task per call on
+ * {@code Schedulers.parallel()} (a {@code ScheduledThreadPoolExecutor} and its locked
+ * delay queue). A deadline fires up to one tick late.
  */
 final class DeadlineTimer implements Scheduler {
 
@@ -46,9 +47,23 @@ final class DeadlineTimer implements Scheduler {
 		return scheduled;
 	}
 
+	/**
+	 * Arm a task of the caller's own, without the wrapper {@link #schedule} makes.
+	 * @return the armed timeout, or {@code null} once the timer was stopped
+	 */
+	@Nullable Timeout arm(TimerTask task, long delayNanos) {
+		try {
+			return this.timer.newTimeout(task, delayNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (IllegalStateException ex) {
+			return null;
+		}
+	}
+
 	@Override
 	public Worker createWorker() {
-		// Mono.timeout and Mono.delay schedule directly; a worker is never used on the
+		// Mono.delay and the RestClient's deadline schedule directly; a worker is never
+		// used on the
 		// request path
 		throw new UnsupportedOperationException("the deadline timer of http-pool only runs delayed tasks");
 	}

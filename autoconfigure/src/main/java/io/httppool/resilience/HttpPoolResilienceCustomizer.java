@@ -9,8 +9,6 @@ import io.httppool.HttpPoolClientCustomizer;
 import io.httppool.HttpPoolClientSettings;
 import io.httppool.HttpPoolProtocol;
 import org.jspecify.annotations.Nullable;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -105,7 +103,7 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer, A
 
 	private static final class Installed {
 
-		static final Installed NONE = new Installed(null, Schedulers.immediate());
+		static final Installed NONE = new Installed();
 
 		final @Nullable ResiliencePolicy policy;
 
@@ -113,10 +111,16 @@ public class HttpPoolResilienceCustomizer implements HttpPoolClientCustomizer, A
 
 		final @Nullable ResilientRequestInterceptor interceptor;
 
-		Installed(@Nullable ResiliencePolicy policy, Scheduler timer) {
+		Installed(ResiliencePolicy policy, DeadlineTimer timer) {
 			this.policy = policy;
-			this.filter = (policy != null) ? new ResilientExchangeFilter(policy, timer) : null;
-			this.interceptor = (policy != null) ? new ResilientRequestInterceptor(policy) : null;
+			this.filter = new ResilientExchangeFilter(policy, timer);
+			this.interceptor = new ResilientRequestInterceptor(policy);
+		}
+
+		private Installed() {
+			this.policy = null;
+			this.filter = null;
+			this.interceptor = null;
 		}
 
 	}

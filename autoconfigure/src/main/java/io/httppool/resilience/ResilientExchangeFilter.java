@@ -3,7 +3,6 @@ package io.httppool.resilience;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.retry.Retry;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -24,9 +23,9 @@ final class ResilientExchangeFilter implements ExchangeFilterFunction {
 
 	private final ResiliencePolicy policy;
 
-	private final Scheduler timer;
+	private final DeadlineTimer timer;
 
-	ResilientExchangeFilter(ResiliencePolicy policy, Scheduler timer) {
+	ResilientExchangeFilter(ResiliencePolicy policy, DeadlineTimer timer) {
 		this.policy = policy;
 		this.timer = timer;
 	}

@@ -10,7 +10,6 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.httppool.HttpPoolDeadlineExceededException;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
-import reactor.core.scheduler.Scheduler;
 
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -36,9 +35,9 @@ final class WebCall extends CallState implements Supplier<Mono<ClientResponse>>,
 
 	private final ExchangeFunction next;
 
-	private final Scheduler timer;
+	private final DeadlineTimer timer;
 
-	WebCall(ResiliencePolicy policy, ClientRequest request, ExchangeFunction next, Scheduler timer) {
+	WebCall(ResiliencePolicy policy, ClientRequest request, ExchangeFunction next, DeadlineTimer timer) {
 		super(policy, request.method(), request.headers());
 		this.request = request;
 		this.next = next;
@@ -67,13 +66,9 @@ final class WebCall extends CallState implements Supplier<Mono<ClientResponse>>,
 			if (remaining <= 0) {
 				return Mono.error(this.policy.deadlineExceeded(this));
 			}
-			exchange = exchange.timeout(Duration.ofNanos(remaining), Mono.error(this::deadlineExceeded), this.timer);
+			exchange = AttemptDeadline.of(exchange, this, remaining, this.timer);
 		}
 		return exchange;
-	}
-
-	private Throwable deadlineExceeded() {
-		return this.policy.deadlineExceeded(this);
 	}
 
 	@Override
