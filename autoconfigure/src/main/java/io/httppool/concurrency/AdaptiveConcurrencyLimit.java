@@ -19,8 +19,8 @@ import io.httppool.HttpPoolTimeoutException;
  * response time of a window of answers with the lowest one it has seen (the upstream
  * unloaded) and estimates how many requests queue at the upstream: while few do, the
  * limit grows by one per window; when more than a few do, or a request times out or is
- * answered 429 or 503, it shrinks by a tenth. Calls beyond the limit are refused at once
- * with a {@link HttpPoolConcurrencyLimitException}.
+ * answered 429 or 503, it shrinks by 5 %. Calls beyond the limit are refused at once with
+ * a {@link HttpPoolConcurrencyLimitException}.
  *
  * <p>
  * A slot is held per attempt, from the moment it is sent until its response headers
@@ -34,27 +34,36 @@ import io.httppool.HttpPoolTimeoutException;
 public final class AdaptiveConcurrencyLimit {
 
 	// Why Vegas, fed the average of each window (docs/concurrency-and-hedging.md has the
-	// measured numbers). An upstream past its knee is slow for the requests beyond it, a
-	// minority at first: the average shows them at once, a median (tried before) only
-	// once half the requests queue, so the limit overshot the knee by 5 to 10. Vegas'
+	// measured and simulated numbers). An upstream past its knee is slow for the
+	// requests beyond it, a minority at first: the average shows them in the next window,
+	// a median (tried before) only once half the requests queue, so the limit overshot
+	// the knee by 6 to 8. Vegas'
 	// baseline is the lowest response time, which load cannot raise; Gradient2's is a
 	// long average of the response times themselves, which follows a sustained overload
 	// up and lets the limit creep past the knee. AIMD only reacts to drops or a fixed
 	// timeout, a latency the user would have to know in advance.
 	static final long WINDOW_MILLIS = 100;
 
-	static final long MAX_WINDOW_MILLIS = 1000;
+	// a window lasts twice the lowest response time and counts only once it holds 10
+	// answers, so about 2 x limit of them: capped at 1 s (the library's default), an
+	// upstream answering in 5 s would need a limit of 50 before the limit ever moved
+	static final long MAX_WINDOW_MILLIS = 60_000;
 
 	static final int WINDOW_SAMPLES = 10;
+
+	// far below 10 in flight a window of two response times seldom holds 10 answers,
+	// and the limit would never grow again (simulated: 503s took it to 2, where it
+	// stayed; at 5 it stayed too): the latency signal shrinks it no further
+	static final int MIN_LIMIT = WINDOW_SAMPLES;
 
 	// Vegas estimates the requests queued at the upstream as limit x (1 - lowest /
 	// current response time). Its default bounds (3 and 6 x log10(limit)) are a few
 	// requests: the proportional noise of a busy host (10 to 20 % on every response
 	// time) looks like a queue above them at a limit of 20 and stalls the growth there.
 	// Proportional bounds instead: the limit grows while the average stays within about
-	// 20 % of the lowest, holds up to about 33 %, and shrinks beyond; no jump by beta
-	// when
-	// the queue looks empty, which one quiet window would trigger
+	// 30 % of the lowest (a quarter of the limit queued), holds up to about 50 % (a
+	// third), and shrinks beyond; no jump by beta when the queue looks empty, which one
+	// quiet window would trigger
 	static final int MIN_ALPHA = 3;
 
 	static final int ALPHA_DIVISOR = 4;
@@ -63,8 +72,10 @@ public final class AdaptiveConcurrencyLimit {
 
 	// the limit grows by Vegas' own step, log10(limit) per window (1 below 100): one
 	// step per window keeps an overshoot past the knee to a request or two, since the
-	// answers of a step come back only one response time later. It shrinks by a tenth
-	// (Vegas' default, log10(limit), would need minutes to come back from an overshoot)
+	// answers of a step come back only one response time later. It shrinks by 5 % (at
+	// least 1): Vegas' log10(limit) needs long to come back from an overshoot at a high
+	// limit; 10 % (tried before) for every window that a stall of the host itself (a GC
+	// pause, a starved event loop) delays holds the limit below the knee on a busy host
 	static final double BACKOFF = 0.05;
 
 	private final String clientName;
@@ -96,7 +107,8 @@ public final class AdaptiveConcurrencyLimit {
 					.alphaFunction((limit) -> Math.max(MIN_ALPHA, limit / ALPHA_DIVISOR))
 					.betaFunction((limit) -> Math.max(MIN_ALPHA + 1, limit / BETA_DIVISOR))
 					.thresholdFunction((limit) -> -1)
-					.decreaseFunction((limit) -> limit - Math.max(1, limit * BACKOFF))
+					.decreaseFunction(
+							(limit) -> Math.max(Math.min(MIN_LIMIT, limit), limit - Math.max(1, limit * BACKOFF)))
 					.build()))
 			.build();
 	}

@@ -8,6 +8,7 @@ import java.util.PriorityQueue;
 import java.util.Random;
 
 import io.httppool.HttpPoolConcurrencyLimitException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +58,19 @@ class AdaptiveConcurrencyLimitTests {
 			.isGreaterThanOrEqualTo(KNEE + 20);
 	}
 
+	@Test
+	void fast503AnswersShrinkTheLimitWithoutBecomingTheUnloadedLatencyAndItGrowsBackOnceTheUpstreamAnswers() {
+		Simulation simulation = new Simulation(0, 0);
+		simulation.status = 503;
+		Phase shedding = simulation.run(Duration.ofSeconds(2));
+		simulation.status = 200;
+		Phase answering = simulation.run(Duration.ofSeconds(10));
+		System.out.printf("adaptive concurrency, simulated: 503s in 1 ms for 2 s: limit down to %d; then answers: "
+				+ "limit up to %d in 10 s%n", shedding.limitPercentile(0), answering.limitPercentile(100));
+		assertThat(shedding.limitPercentile(0)).as("limit while the upstream sheds load").isLessThanOrEqualTo(12);
+		assertThat(answering.limitPercentile(100)).as("limit once it answers again").isGreaterThanOrEqualTo(KNEE);
+	}
+
 	/**
 	 * Closed-loop callers on a virtual clock: each sends its next call when the last one
 	 * was answered, or {@link #BACK_OFF_NANOS} after it was refused.
@@ -79,12 +93,14 @@ class AdaptiveConcurrencyLimitTests {
 
 		int knee = KNEE;
 
+		int status = 200;
+
 		Simulation(double jitter, double stalls) {
 			this.jitter = jitter;
 			this.stalls = stalls;
 			this.limit = new AdaptiveConcurrencyLimit("sim", 20, 1000, () -> this.now);
 			for (int i = 0; i < CALLERS; i++) {
-				this.events.add(new Event(i, null, 0));
+				this.events.add(new Event(i, null, 0, 0));
 			}
 		}
 
@@ -96,26 +112,29 @@ class AdaptiveConcurrencyLimitTests {
 				this.now = event.at;
 				if (event.slot != null) {
 					this.inFlight--;
-					event.slot.onResponse(200);
+					event.slot.onResponse(event.status);
 					phase.latencies.add(this.now - event.sent);
 					phase.limits.add((long) this.limit.limit());
-					this.events.add(new Event(this.now, null, this.now));
+					this.events.add(new Event(this.now, null, this.now, 0));
 					continue;
 				}
 				try {
 					AdaptiveConcurrencyLimit.Slot slot = this.limit.acquire();
 					this.inFlight++;
-					this.events.add(new Event(this.now + latency(), slot, this.now));
+					this.events.add(new Event(this.now + latency(), slot, this.now, this.status));
 				}
 				catch (HttpPoolConcurrencyLimitException ex) {
 					phase.refused++;
-					this.events.add(new Event(this.now + BACK_OFF_NANOS, null, this.now));
+					this.events.add(new Event(this.now + BACK_OFF_NANOS, null, this.now, 0));
 				}
 			}
 			return phase;
 		}
 
 		private long latency() {
+			if (this.status != 200) {
+				return 1_000_000;
+			}
 			double millis = BASE_MILLIS + Math.max(0, this.inFlight - this.knee) * STEP_MILLIS;
 			millis *= 1 + this.jitter * this.random.nextDouble();
 			if (this.random.nextDouble() < this.stalls) {
@@ -126,7 +145,7 @@ class AdaptiveConcurrencyLimitTests {
 
 	}
 
-	record Event(long at, AdaptiveConcurrencyLimit.Slot slot, long sent) implements Comparable<Event> {
+	record Event(long at, AdaptiveConcurrencyLimit.Slot slot, long sent, int status) implements Comparable<Event> {
 
 		@Override
 		public int compareTo(Event other) {
