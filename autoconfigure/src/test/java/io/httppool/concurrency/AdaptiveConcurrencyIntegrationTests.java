@@ -239,6 +239,9 @@ class AdaptiveConcurrencyIntegrationTests {
 		gate.open();
 		Flux.merge(held).then().block(Duration.ofSeconds(30));
 
+		// growing back on the wire took from 1 s to over a minute on a loaded 2-core host
+		// (the same growth on a virtual clock: AdaptiveConcurrencyLimitTests)
+		Measured.assumeEnabled("the adaptive limit growing back on the wire");
 		shedding.set(HttpResponseStatus.OK);
 		start = System.nanoTime();
 		callUntil(client, 2 * initial, () -> limit.limit() >= shrunk + 3);
